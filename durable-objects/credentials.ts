@@ -1,0 +1,4 @@
+import { DurableObject } from "cloudflare:workers";
+
+// PLACEHOLDER: filled in by the work that owns it.
+export class ApnsCredentials extends DurableObject<Env> {}

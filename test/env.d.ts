@@ -1,0 +1,14 @@
+// Bindings that exist only in tests (see vitest.config.ts and test/setup/node-global-setup.ts).
+import type { D1Migration } from "cloudflare:test";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      TEST_MIGRATIONS: D1Migration[];
+      /** Control API of the fake providers: mint ID tokens, script failures, read deliveries. */
+      FAKES_CONTROL_URL: string;
+      OIDC_AUDIENCE: string;
+      OIDC_PROVIDER_NAME: string;
+    }
+  }
+}

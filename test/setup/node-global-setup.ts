@@ -1,0 +1,43 @@
+import type { TestProject } from "vitest/node";
+import { generateAdminKey, generateSigningKeySet } from "../../scripts/lib/dev-secrets";
+import { startFakeProviders } from "../fakes";
+
+/**
+ * Runs in Node before the workerd test projects: starts the fake OIDC/FCM/APNs servers on
+ * loopback (port 0, so parallel runs never collide) and hands their URLs and fresh secrets to
+ * the Worker as bindings through `provide`/`inject`.
+ */
+export default async function setup(project: TestProject) {
+  const fakes = await startFakeProviders();
+  const bindings: Record<string, string> = {
+    JWT_SIGNING_KEYS: await generateSigningKeySet(2),
+    ADMIN_API_KEY: generateAdminKey(),
+    OIDC_PROVIDERS: JSON.stringify([
+      {
+        name: fakes.oidc.name,
+        issuer: fakes.oidc.issuer,
+        jwksUri: fakes.oidc.jwksUri,
+        audiences: [fakes.oidc.audience],
+      },
+    ]),
+    FCM_API_BASE: fakes.fcm.apiBase,
+    FCM_SERVICE_ACCOUNT: fakes.fcm.serviceAccount,
+    APNS_API_BASE: fakes.apns.apiBase,
+    APNS_KEY_P8: fakes.apns.keyP8,
+    APNS_KEY_ID: fakes.apns.keyId,
+    APNS_TEAM_ID: fakes.apns.teamId,
+    APNS_BUNDLE_ID: fakes.apns.bundleId,
+    IMAGE_HOSTS: "images.example.com,cdn.example.org",
+    FAKES_CONTROL_URL: fakes.controlUrl,
+    OIDC_AUDIENCE: fakes.oidc.audience,
+    OIDC_PROVIDER_NAME: fakes.oidc.name,
+  };
+  project.provide("workerBindings", bindings);
+  return () => fakes.close();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    workerBindings: Record<string, string>;
+  }
+}

@@ -1,0 +1,2 @@
+// Tables for the auth domain (filled in by its work).
+export {};

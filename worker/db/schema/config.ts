@@ -1,0 +1,2 @@
+// Tables for the config domain (filled in by its work).
+export {};

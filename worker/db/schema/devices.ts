@@ -1,0 +1,2 @@
+// Tables for the devices domain (filled in by its work).
+export {};

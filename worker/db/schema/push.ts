@@ -1,0 +1,2 @@
+// Tables for the push domain (filled in by its work).
+export {};

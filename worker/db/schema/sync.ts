@@ -1,0 +1,2 @@
+// Tables for the sync domain (filled in by its work).
+export {};

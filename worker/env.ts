@@ -1,0 +1,37 @@
+import type { DeviceProfile } from "./tailor/profile";
+
+/** Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declared here. */
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** Private ES256 JWK set (JSON `{"keys":[...]}`); the first key signs, every key verifies. */
+      JWT_SIGNING_KEYS: string;
+      /** Bearer key for admin endpoints. */
+      ADMIN_API_KEY: string;
+      /** Google service account JSON for FCM HTTP v1. */
+      FCM_SERVICE_ACCOUNT?: string;
+      /** APNs token-auth key (.p8, PKCS#8 PEM). */
+      APNS_KEY_P8?: string;
+    }
+  }
+}
+
+/** Who is calling, once `authenticate()` has verified an access token. */
+export interface AuthContext {
+  userId: string;
+  sessionId: string;
+  anonymous: boolean;
+}
+
+export interface AppVariables {
+  requestId: string;
+  /** Milliseconds spent per named phase, reported in `Server-Timing`. */
+  timings: Map<string, number>;
+  profile: DeviceProfile;
+  /** Set by `authenticate()` when a valid user access token was presented. */
+  auth?: AuthContext;
+  /** The route template that matched, for logs and metrics (never the raw path). */
+  route?: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables };

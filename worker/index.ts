@@ -1,0 +1,9 @@
+import { app } from "./app";
+import { handleQueue } from "./push/queue";
+
+export default {
+  fetch: app.fetch,
+  queue: handleQueue,
+} satisfies ExportedHandler<Env>;
+
+export { ApnsCredentials, CampaignScheduler, MetricsCounter, SyncSpace } from "../durable-objects";

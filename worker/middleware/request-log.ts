@@ -1,0 +1,59 @@
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import type { AppEnv } from "../env";
+import { recordRequest } from "../ops/metrics";
+
+/** Hashes the user id so logs can correlate a user's requests without naming them. */
+async function hashUser(userId: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`outpost-log:${userId}`));
+  return [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * One structured JSON line per request (the contract's Operations fields) and a
+ * `Server-Timing` header with the total and every phase a handler recorded.
+ */
+export function requestLog(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    const route = c.get("route") ?? routePath(c, -1);
+    const timings = [...c.get("timings")].map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`);
+    timings.push(`total;dur=${durationMs.toFixed(1)}`);
+    // 101 responses are immutable in workerd; they carry no Server-Timing.
+    if (c.res.status !== 101) c.res.headers.set("Server-Timing", timings.join(", "));
+    const profile = c.get("profile");
+    const auth = c.get("auth");
+    const cf = c.req.raw.cf as { colo?: string } | undefined;
+    console.log(
+      JSON.stringify({
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        durationMs,
+        colo: cf?.colo ?? null,
+        platform: profile?.platform ?? null,
+        appVersion: profile?.appVersion ?? null,
+        user: auth ? await hashUser(auth.userId) : null,
+      }),
+    );
+    recordRequest(c, route, c.res.status);
+  };
+}
+
+/** Times an async phase of a handler into `Server-Timing` (e.g. `d1`, `do`). */
+export async function timed<T>(
+  c: { get(key: "timings"): Map<string, number> },
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    const timings = c.get("timings");
+    timings.set(name, (timings.get(name) ?? 0) + performance.now() - started);
+  }
+}

@@ -1,0 +1,4 @@
+import { createRouter } from "../openapi";
+
+// PLACEHOLDER: filled in by the work that owns this resource.
+export const spacesRoutes = createRouter();
