@@ -18,7 +18,7 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
 
 /**
  * Admin endpoints: `Authorization: Bearer <ADMIN_API_KEY>`. No credential (or a malformed one)
- * is 401; a valid user access token, or a wrong key, is 403 (authenticated but not allowed).
+ * or a wrong key is 401; a valid user access token is 403 (authenticated but not allowed).
  */
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -27,8 +27,9 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
     if (!match?.[1]) throw unauthorized("An admin bearer key is required");
     const configured = c.env.ADMIN_API_KEY;
     if (!configured || !(await constantTimeEqual(match[1], configured))) {
+      // A signed-in user is authenticated but not allowed; anything else is a bad credential.
       if (c.get("auth")) throw forbidden("Admin access is required");
-      throw forbidden("The admin key is not valid");
+      throw unauthorized("The admin key is not valid");
     }
     return next();
   };
