@@ -1,5 +1,114 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import {
+  type Labels,
+  type MetricDelta,
+  isValidLabelName,
+  isValidMetricName,
+  seriesKey,
+} from "./metric-series";
 
-// PLACEHOLDER (operations work): counts requests by route and status for /v1/admin/metrics.
-export function recordRequest(_c: Context<AppEnv>, _route: string, _status: number): void {}
+/**
+ * Counters without a round trip on the request path. Each isolate adds into a local buffer; the
+ * buffer goes to the one `MetricsCounter` Durable Object ("global") in the background
+ * (`waitUntil`) once it is FLUSH_INTERVAL_MS old or holds FLUSH_EVERY increments, whichever
+ * comes first. The price: an isolate that is evicted loses at most its unflushed counts, and a
+ * quiet isolate's last few counts reach the scrape with its next request — fine for rates.
+ */
+export const FLUSH_INTERVAL_MS = 5_000;
+export const FLUSH_EVERY = 200;
+/** A runaway label (or a failing Durable Object) must not grow the buffer without bound. */
+const MAX_BUFFERED_SERIES = 2_000;
+
+/** Anything with `waitUntil`: a Worker's ExecutionContext or a Durable Object's state. */
+export type WaitUntil = Pick<ExecutionContext, "waitUntil">;
+
+const buffer = new Map<string, MetricDelta>();
+let bufferedIncrements = 0;
+let lastFlushAt = 0;
+
+export const METRICS_OBJECT_NAME = "global";
+
+export function metricsStub(env: Env) {
+  return env.METRICS.getByName(METRICS_OBJECT_NAME);
+}
+
+function addToBuffer(name: string, labels: Labels, by: number): void {
+  const key = seriesKey(name, labels);
+  const existing = buffer.get(key);
+  if (existing) existing.value += by;
+  else if (buffer.size < MAX_BUFFERED_SERIES) buffer.set(key, { name, labels: { ...labels }, value: by });
+  else return;
+  bufferedIncrements += 1;
+}
+
+/**
+ * Adds `by` to the counter `name{labels}`. Never throws and never waits: metrics must not break
+ * or slow a request. Pass the ExecutionContext (or a Durable Object's `ctx`) so a background
+ * flush outlives the response; without one a due flush still starts, unawaited.
+ *
+ * Names used across Outpost: `outpost_http_requests_total{method,route,status}`,
+ * `outpost_sync_pushes_total`, `outpost_sync_pulls_total`, `outpost_push_sent_total{provider}`,
+ * `outpost_push_failed_total{reason}`, `outpost_push_pruned_total`.
+ */
+export function countMetric(
+  env: Env,
+  ctx: WaitUntil | undefined,
+  name: string,
+  labels: Labels = {},
+  by = 1,
+): void {
+  if (!isValidMetricName(name) || !Number.isSafeInteger(by) || by <= 0) return;
+  if (!Object.keys(labels).every(isValidLabelName)) return;
+  addToBuffer(name, labels, by);
+  const now = Date.now();
+  if (bufferedIncrements < FLUSH_EVERY && now - lastFlushAt < FLUSH_INTERVAL_MS) return;
+  lastFlushAt = now;
+  const flushing = flushMetrics(env);
+  if (ctx) {
+    try {
+      ctx.waitUntil(flushing);
+    } catch {
+      // A context that no longer accepts work: the flush still runs as far as it can.
+    }
+  }
+}
+
+/**
+ * Sends this isolate's buffered counts to the Durable Object now. The scrape calls it first so
+ * its own isolate's counts are current; tests call it to avoid waiting for the interval.
+ * On failure the counts go back into the buffer for the next attempt.
+ */
+export async function flushMetrics(env: Env): Promise<void> {
+  if (buffer.size === 0) return;
+  const deltas = [...buffer.values()];
+  buffer.clear();
+  bufferedIncrements = 0;
+  try {
+    await metricsStub(env).add(deltas);
+  } catch (error) {
+    for (const d of deltas) addToBuffer(d.name, d.labels, d.value);
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        message: "metrics flush failed",
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+}
+
+/** Called by the request log for every request: `outpost_http_requests_total{method,route,status}`. */
+export function recordRequest(c: Context<AppEnv>, route: string, status: number): void {
+  let ctx: WaitUntil | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined; // Hono throws when a request was dispatched without an ExecutionContext.
+  }
+  countMetric(c.env, ctx, "outpost_http_requests_total", {
+    method: c.req.method,
+    route,
+    status: String(status),
+  });
+}
