@@ -1,0 +1,26 @@
+import type { FakeProviders } from "../../test/fakes";
+
+/**
+ * The Worker's provider vars and secrets pointing at the fake OIDC/FCM/APNs servers: one mapping
+ * shared by `npm run dev` (written to `.dev.vars`), the end-to-end tests and the benchmark, so the
+ * three never drift apart.
+ */
+export function providerBindings(fakes: FakeProviders): Record<string, string> {
+  return {
+    OIDC_PROVIDERS: JSON.stringify([
+      {
+        name: fakes.oidc.name,
+        issuer: fakes.oidc.issuer,
+        jwksUri: fakes.oidc.jwksUri,
+        audiences: [fakes.oidc.audience],
+      },
+    ]),
+    FCM_API_BASE: fakes.fcm.apiBase,
+    FCM_SERVICE_ACCOUNT: fakes.fcm.serviceAccount,
+    APNS_API_BASE: fakes.apns.apiBase,
+    APNS_KEY_P8: fakes.apns.keyP8,
+    APNS_KEY_ID: fakes.apns.keyId,
+    APNS_TEAM_ID: fakes.apns.teamId,
+    APNS_BUNDLE_ID: fakes.apns.bundleId,
+  };
+}

@@ -1,0 +1,9 @@
+import { buildWorker } from "./start-worker";
+
+/**
+ * Bundles the Worker once per e2e run, before any test file starts one: every test then runs the
+ * bundle of the sources as they are now, and parallel files never race to rebuild it.
+ */
+export default async function setup(): Promise<void> {
+  await buildWorker();
+}

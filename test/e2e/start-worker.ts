@@ -1,0 +1,203 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Readable } from "node:stream";
+import { promisify } from "node:util";
+import { Miniflare, type WorkerOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { generateAdminKey, generateSigningKeySet } from "../../scripts/lib/dev-secrets";
+import { providerBindings } from "../../scripts/lib/provider-bindings";
+import { type FakeProviders, startFakeProviders } from "../fakes";
+
+const run = promisify(execFile);
+
+/** The repository root (this file lives in test/e2e). */
+export const ROOT = resolve(import.meta.dirname, "../..");
+/** Where the bundled Worker lives: `wrangler deploy --dry-run --outdir dist`. */
+export const WORKER_BUNDLE = join(ROOT, "dist", "index.js");
+
+// What the bundle is made of: if any of these is newer than dist/index.js, the bundle is stale.
+const BUILD_INPUTS = ["worker", "durable-objects", "wrangler.toml", "package-lock.json", "tsconfig.json"];
+
+function newestMtime(path: string): number {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** True when `dist/index.js` exists and no source it is built from changed since. */
+export function isBundleFresh(): boolean {
+  const bundle = statSync(WORKER_BUNDLE, { throwIfNoEntry: false });
+  if (!bundle) return false;
+  const newestSource = Math.max(...BUILD_INPUTS.map((p) => newestMtime(join(ROOT, p))));
+  return bundle.mtimeMs >= newestSource;
+}
+
+export interface BundleResult {
+  /** Path of the bundled entry module. */
+  path: string;
+  /** Wrangler's own size line, e.g. `Total Upload: 127.78 KiB / gzip: 39.56 KiB`. */
+  sizeLine: string;
+}
+
+/**
+ * Bundles a Worker exactly as `wrangler deploy` would, without uploading. Builds into a scratch
+ * directory and renames the files into place, so a test run starting a worker while another
+ * process rebuilds never reads half a bundle.
+ */
+export async function bundle(
+  options: { config?: string; outdir?: string; minify?: boolean } = {},
+): Promise<BundleResult> {
+  const outdir = options.outdir ?? join(ROOT, "dist");
+  mkdirSync(outdir, { recursive: true });
+  const scratch = mkdtempSync(join(outdir, ".build-"));
+  try {
+    const args = ["wrangler", "deploy", "--dry-run", "--outdir", scratch];
+    if (options.config) args.push("--config", options.config);
+    if (options.minify) args.push("--minify");
+    const { stdout } = await run("npx", args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    let entry = "index.js";
+    for (const file of readdirSync(scratch)) {
+      if (file.endsWith(".js")) entry = file;
+      renameSync(join(scratch, file), join(outdir, file));
+    }
+    const sizeLine = /Total Upload:[^\n]*/.exec(stdout)?.[0] ?? "";
+    return { path: join(outdir, entry), sizeLine };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Bundles Outpost into `dist/` (what the end-to-end tests and the benchmark start). */
+export async function buildWorker(): Promise<string> {
+  return (await bundle()).path;
+}
+
+/** Rebuilds `dist/` only when a source changed since the last build. */
+export async function ensureWorkerBuilt(): Promise<string> {
+  if (!isBundleFresh()) await buildWorker();
+  return WORKER_BUNDLE;
+}
+
+/** Applies every migration in `migrations/`, in order, to the Miniflare instance's D1. */
+export async function applyMigrations(mf: Miniflare, binding = "DB"): Promise<void> {
+  const db = await mf.getD1Database(binding);
+  const dir = join(ROOT, "migrations");
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
+  for (const file of files) {
+    const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"));
+    if (statements.length > 0) await db.batch(statements.map((s) => db.prepare(s)));
+  }
+}
+
+export interface StartWorkerOptions {
+  /** Extra or overriding bindings (vars and secrets) for the Outpost worker. */
+  bindings?: Record<string, string>;
+  /** Fake providers to point the worker at; started on port 0 (and closed by `stop()`) when omitted. */
+  fakes?: FakeProviders;
+  /** More workers in the same Miniflare instance (the benchmark's baseline), reached through `routes`. */
+  extraWorkers?: WorkerOptions[];
+  /** Forward the worker's stdout/stderr (the per-request log lines). Default: only with OUTPOST_E2E_LOGS=1. */
+  logs?: boolean;
+}
+
+export interface StartedWorker {
+  /** Base URL on 127.0.0.1, without a trailing slash. */
+  url: string;
+  mf: Miniflare;
+  adminKey: string;
+  fakes: FakeProviders;
+  /** Every binding the worker got on top of wrangler.toml (secrets included). */
+  bindings: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built Outpost worker with the Miniflare API on a real loopback socket: bindings from
+ * wrangler.toml, fresh secrets, provider URLs pointing at the fakes, in-memory D1 with every
+ * migration applied. Builds the bundle first if it is missing or stale.
+ */
+export async function startWorker(options: StartWorkerOptions = {}): Promise<StartedWorker> {
+  await ensureWorkerBuilt();
+  const ownFakes = options.fakes === undefined;
+  const fakes = options.fakes ?? (await startFakeProviders());
+  const adminKey = options.bindings?.ADMIN_API_KEY ?? generateAdminKey();
+  const bindings: Record<string, string> = {
+    JWT_SIGNING_KEYS: await generateSigningKeySet(2),
+    ...providerBindings(fakes),
+    ...options.bindings,
+    ADMIN_API_KEY: adminKey,
+  };
+
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  const showLogs = options.logs ?? process.env.OUTPOST_E2E_LOGS === "1";
+  let mf: Miniflare | undefined;
+  try {
+    mf = new Miniflare({
+      host: "127.0.0.1",
+      port: 0,
+      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+        if (showLogs) {
+          stdout.pipe(process.stdout);
+          stderr.pipe(process.stderr);
+        } else {
+          stdout.resume();
+          stderr.resume();
+        }
+      },
+      workers: [
+        {
+          ...workerOptions,
+          name: "outpost",
+          modules: true,
+          scriptPath: WORKER_BUNDLE,
+          bindings: { ...workerOptions.bindings, ...bindings },
+        },
+        ...(options.extraWorkers ?? []),
+      ],
+    });
+    const url = (await mf.ready).toString().replace(/\/$/, "");
+    await applyMigrations(mf);
+    const started = mf;
+    return {
+      url,
+      mf: started,
+      adminKey,
+      fakes,
+      bindings,
+      async stop() {
+        await started.dispose();
+        if (ownFakes) await fakes.close();
+      },
+    };
+  } catch (error) {
+    await mf?.dispose().catch(() => undefined);
+    if (ownFakes) await fakes.close();
+    throw error;
+  }
+}
+
+/** Convenience for tests: JSON fetch against the started worker. */
+export async function fetchJson<T = unknown>(
+  base: string,
+  path: string,
+  init: RequestInit & { json?: unknown; token?: string } = {},
+): Promise<{ status: number; headers: Headers; body: T }> {
+  const headers = new Headers(init.headers);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
+  const res = await fetch(`${base}${path}`, { ...init, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  if (text.length > 0 && /json/.test(res.headers.get("Content-Type") ?? "")) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
