@@ -1,0 +1,61 @@
+import type { ProviderToken } from "../../durable-objects/credentials";
+
+/**
+ * Each isolate's copy of the deployment's APNs provider token. The ApnsCredentials Durable
+ * Object is the only minter; isolates ask it only when their copy is ~40 minutes old (at most
+ * once a minute while the object still hands back the same token) or APNs called it expired.
+ * Concurrent sends share one in-flight request.
+ */
+
+const NAME = "apns";
+/** Ask the object again once the copy is this old; it re-mints at 45, Apple refuses at 60. */
+const REFRESH_AGE_MS = 40 * 60_000;
+/** Between 40 and 45 minutes the object answers with the same token: do not ask on every send. */
+const RECHECK_INTERVAL_MS = 60_000;
+
+let cached: (ProviderToken & { checkedAt: number }) | undefined;
+let inflight: Promise<ProviderToken> | undefined;
+
+function stub(env: Env) {
+  return env.APNS_CREDENTIALS.get(env.APNS_CREDENTIALS.idFromName(NAME));
+}
+
+/** The provider token to put in `authorization: bearer …`. */
+export async function getApnsProviderToken(env: Env): Promise<ProviderToken> {
+  const now = Date.now();
+  if (cached && (now - cached.issuedAt < REFRESH_AGE_MS || now - cached.checkedAt < RECHECK_INTERVAL_MS)) {
+    return cached;
+  }
+  return singleFlight(() => stub(env).getProviderToken());
+}
+
+/**
+ * APNs answered 403 ExpiredProviderToken for `token`: the object re-mints if that is still its
+ * current token and the 20-minute floor allows, and otherwise returns the current one (which may
+ * be the same: the caller must then back off rather than resend).
+ */
+export async function reportApnsTokenExpired(env: Env, token: string): Promise<ProviderToken> {
+  if (cached && cached.token !== token) return cached;
+  return singleFlight(() => stub(env).reportExpired(token));
+}
+
+/** Tests only: forget the isolate's copy. */
+export function resetApnsTokenCache(): void {
+  cached = undefined;
+  inflight = undefined;
+}
+
+function singleFlight(ask: () => Promise<ProviderToken>): Promise<ProviderToken> {
+  if (!inflight) {
+    const promise = ask()
+      .then((fresh) => {
+        cached = { token: fresh.token, issuedAt: fresh.issuedAt, checkedAt: Date.now() };
+        return fresh;
+      })
+      .finally(() => {
+        if (inflight === promise) inflight = undefined;
+      });
+    inflight = promise;
+  }
+  return inflight;
+}

@@ -1,0 +1,132 @@
+import { backoffSeconds, classifyPushResult } from "./classify";
+import { FcmAuthError, getFcmAccessToken, invalidateFcmAccessToken, readServiceAccount } from "./fcm-token";
+import type { PushMessage, PushOutcome, PushProvider, PushTarget } from "./provider";
+
+/** FCM HTTP v1 `messages:send`; iOS devices registered with `pushProvider: "fcm"` come through here too. */
+
+const SEND_TIMEOUT_MS = 10_000;
+/** FCM's default and maximum: four weeks. */
+export const DEFAULT_TTL_SECONDS = 2_419_200;
+const ANALYTICS_LABEL_MAX = 50;
+
+/** The `message` of a send request, as FCM receives it (exported for payload checks and tests). */
+export function buildFcmMessage(target: Pick<PushTarget, "token" | "platform">, message: PushMessage) {
+  const ttl = message.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const highPriority = !message.silent && message.priority === "high";
+  const out: Record<string, unknown> = { token: target.token, data: { ...message.data } };
+  if (!message.silent) out.notification = notificationOf(message);
+  if (target.platform === "android") {
+    // Silent = data-only at normal priority: Android wakes the app without showing anything.
+    const android: Record<string, unknown> = { priority: highPriority ? "HIGH" : "NORMAL", ttl: `${ttl}s` };
+    if (message.collapseKey !== undefined) android.collapse_key = message.collapseKey;
+    out.android = android;
+  } else {
+    const headers: Record<string, string> = {
+      "apns-priority": highPriority ? "10" : "5",
+      "apns-push-type": message.silent ? "background" : "alert",
+      "apns-expiration": String(ttl === 0 ? 0 : Math.floor(Date.now() / 1000) + ttl),
+    };
+    if (message.collapseKey !== undefined) headers["apns-collapse-id"] = message.collapseKey;
+    const aps = message.silent ? { "content-available": 1 } : { sound: "default" };
+    out.apns = { headers, payload: { aps } };
+  }
+  const label = analyticsLabel(message.campaignId);
+  if (label !== undefined) out.fcm_options = { analytics_label: label };
+  return out;
+}
+
+function notificationOf(message: PushMessage): Record<string, string> {
+  const notification: Record<string, string> = {};
+  if (message.title !== undefined) notification.title = message.title;
+  if (message.body !== undefined) notification.body = message.body;
+  return notification;
+}
+
+/** FCM accepts `^[a-zA-Z0-9-_.~%]{1,50}$`: anything else becomes `_`, then the first 50. */
+export function analyticsLabel(campaignId: string | undefined): string | undefined {
+  if (campaignId === undefined || campaignId === "") return undefined;
+  return campaignId.replace(/[^a-zA-Z0-9\-_.~%]/g, "_").slice(0, ANALYTICS_LABEL_MAX);
+}
+
+export function createFcmProvider(env: Env): PushProvider {
+  return {
+    async send(target, message, attempt) {
+      let account;
+      try {
+        account = readServiceAccount(env.FCM_SERVICE_ACCOUNT);
+      } catch (error) {
+        return authFailure(error, attempt);
+      }
+      const url = `${env.FCM_API_BASE.replace(/\/+$/, "")}/v1/projects/${encodeURIComponent(account.projectId)}/messages:send`;
+      const body = JSON.stringify({ message: buildFcmMessage(target, message) });
+      // One fresh token and one resend on 401: a token revoked early, not a configuration error.
+      for (let reauthed = false; ; reauthed = true) {
+        let token: string;
+        try {
+          token = await getFcmAccessToken(account);
+        } catch (error) {
+          return authFailure(error, attempt);
+        }
+        let res: Response;
+        try {
+          res = await fetch(url, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json; charset=utf-8" },
+            body,
+            signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+          });
+        } catch (error) {
+          return networkRetry(error, attempt);
+        }
+        const result = classifyPushResult("fcm", res.status, await readBody(res), {
+          retryAfterHeader: res.headers.get("retry-after"),
+          attempt,
+          tokenUpdatedAt: target.tokenUpdatedAt,
+        });
+        if (result.kind !== "reauth") return result;
+        invalidateFcmAccessToken(token);
+        if (reauthed)
+          return {
+            kind: "retry",
+            delaySeconds: backoffSeconds(attempt, Math.random),
+            reason: "UNAUTHENTICATED",
+          };
+      }
+    },
+  };
+}
+
+function authFailure(error: unknown, attempt: number): PushOutcome {
+  if (error instanceof FcmAuthError && !error.retryable) {
+    console.error(
+      JSON.stringify({ level: "error", message: "FCM auth configuration", error: error.message }),
+    );
+    return { kind: "failed", reason: "fcm_auth_config" };
+  }
+  return {
+    kind: "retry",
+    delaySeconds: backoffSeconds(attempt, Math.random),
+    reason: "fcm_auth_unavailable",
+  };
+}
+
+/** A timeout or a connection failure: nothing was classified, so back off and try again. */
+export function networkRetry(error: unknown, attempt: number): PushOutcome {
+  const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+  return {
+    kind: "retry",
+    delaySeconds: backoffSeconds(attempt, Math.random),
+    reason: timedOut ? "timeout" : "network",
+  };
+}
+
+/** The body as JSON when it is JSON, else its text (proxies answer HTML). */
+export async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === "") return "";
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
