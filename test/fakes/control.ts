@@ -1,9 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { closeServer, guarded, listen, parseJsonObject, readBody, sendJson } from "./http-util";
+import { randomBytes } from "node:crypto";
+import type { ApnsFake } from "./apns";
+import type { DeliveryLog, Provider } from "./deliveries";
+import type { FcmFake } from "./fcm";
+import { closeServer, guarded, listen, parseJsonObject, readBody, sendJson, sendText } from "./http-util";
 import type { IdTokenAlg, IdTokenRequest, OidcFake } from "./oidc";
+import { renderFragment, renderPage } from "./page";
+import { parseScript } from "./scripts";
 
 export interface ControlDeps {
   oidc: OidcFake;
+  fcm: FcmFake;
+  apns: ApnsFake;
+  log: DeliveryLog;
 }
 
 const ALGS: readonly IdTokenAlg[] = ["RS256", "ES256", "HS256", "none"];
@@ -31,23 +40,101 @@ function parseIdTokenRequest(body: Record<string, unknown>): IdTokenRequest | st
   return body as unknown as IdTokenRequest;
 }
 
-/** The control API tests and QA use to drive the fakes (and, later, the QA page). */
+/**
+ * The control API tests and QA use to drive the fakes: mint ID tokens, script provider answers
+ * per device token, read what arrived, and the QA page listing every push received.
+ */
 export async function startControlServer(
   deps: ControlDeps,
   host: string,
   port: number,
 ): Promise<{ url: string; close(): Promise<void> }> {
+  const stats = () => ({ fcm: deps.fcm.stats(), apns: deps.apns.stats() });
+
+  async function jsonBody(req: IncomingMessage, res: ServerResponse) {
+    const body = parseJsonObject(await readBody(req));
+    if (!body) sendJson(res, 400, { error: "expected a JSON object body" });
+    return body;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
     const route = `${req.method ?? "GET"} ${url.pathname}`;
-    if (route === "POST /oidc/id-token") {
-      const body = parseJsonObject(await readBody(req));
-      if (!body) return sendJson(res, 400, { error: "expected a JSON object" });
-      const parsed = parseIdTokenRequest(body);
-      if (typeof parsed === "string") return sendJson(res, 400, { error: parsed });
-      return sendJson(res, 200, { idToken: await deps.oidc.mintIdToken(parsed) });
+    switch (route) {
+      case "GET /": {
+        const nonce = randomBytes(16).toString("base64");
+        res.setHeader(
+          "content-security-policy",
+          `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'`,
+        );
+        return sendText(
+          res,
+          200,
+          renderPage(renderFragment(deps.log.list(), stats()), nonce),
+          "text/html; charset=utf-8",
+        );
+      }
+      case "GET /page/fragment":
+        return sendText(res, 200, renderFragment(deps.log.list(), stats()), "text/html; charset=utf-8");
+      case "POST /oidc/id-token": {
+        const body = await jsonBody(req, res);
+        if (!body) return;
+        const parsed = parseIdTokenRequest(body);
+        if (typeof parsed === "string") return sendJson(res, 400, { error: parsed });
+        return sendJson(res, 200, { idToken: await deps.oidc.mintIdToken(parsed) });
+      }
+      case "POST /fcm/script":
+      case "POST /apns/script": {
+        const body = await jsonBody(req, res);
+        if (!body) return;
+        const isFcm = route === "POST /fcm/script";
+        const script = parseScript(body, isFcm ? "errorCode" : "reason");
+        if (typeof script === "string") return sendJson(res, 400, { error: script });
+        (isFcm ? deps.fcm : deps.apns).scripts.set(script);
+        return sendJson(res, 200, { ok: true, token: script.token, queued: script.responses.length });
+      }
+      case "POST /fcm/expire-tokens":
+        deps.fcm.expireAccessTokens();
+        return sendJson(res, 200, { ok: true });
+      case "POST /apns/token-update-rule": {
+        const body = await jsonBody(req, res);
+        if (!body) return;
+        if (typeof body.enabled !== "boolean")
+          return sendJson(res, 400, { error: "enabled must be a boolean" });
+        deps.apns.setTokenUpdateRule(body.enabled);
+        return sendJson(res, 200, { enabled: deps.apns.tokenUpdateRuleEnabled() });
+      }
+      case "GET /deliveries": {
+        const provider = url.searchParams.get("provider");
+        if (provider !== null && provider !== "fcm" && provider !== "apns") {
+          return sendJson(res, 400, { error: 'provider must be "fcm" or "apns"' });
+        }
+        const sinceParam = url.searchParams.get("since");
+        const since = sinceParam === null ? 0 : Number(sinceParam);
+        if (!Number.isInteger(since) || since < 0)
+          return sendJson(res, 400, { error: "since must be a sequence number" });
+        const token = url.searchParams.get("token");
+        return sendJson(
+          res,
+          200,
+          deps.log.list({
+            provider: (provider ?? undefined) as Provider | undefined,
+            token: token ?? undefined,
+            since,
+          }),
+          { "x-latest-seq": String(deps.log.latestSeq) },
+        );
+      }
+      case "GET /stats":
+        return sendJson(res, 200, { ...stats(), latestSeq: deps.log.latestSeq });
+      case "POST /reset":
+        deps.fcm.reset();
+        deps.apns.reset();
+        deps.log.clear();
+        return sendJson(res, 200, { ok: true });
+      default:
+        return sendJson(res, 404, { error: `no such control route: ${route}` });
     }
-    return sendJson(res, 404, { error: `no such control route: ${route}` });
   }
 
   const server = createServer(guarded(handle));

@@ -1,7 +1,14 @@
+import { startApnsFake } from "./apns";
 import { startControlServer } from "./control";
+import { DeliveryLog } from "./deliveries";
+import { startFcmFake } from "./fcm";
 import { startOidcFake } from "./oidc";
 
 export type { IdTokenRequest, IdTokenAlg } from "./oidc";
+export type { Delivery, DeliverySummary, Provider } from "./deliveries";
+export type { Script, ScriptedResponse } from "./scripts";
+export type { FcmStats } from "./fcm";
+export type { ApnsStats } from "./apns";
 
 export interface FakeProviders {
   oidc: { name: string; issuer: string; jwksUri: string; audience: string };
@@ -20,25 +27,31 @@ export interface FakeProvidersOptions {
   ports?: { control?: number; oidc?: number; fcm?: number; apns?: number };
 }
 
-/** Starts the fake OIDC issuer, FCM, APNs and the control API, each on its own loopback port. */
+/**
+ * Starts the fake OIDC issuer, FCM, APNs and the control API (with the QA page at its root),
+ * each on its own loopback port, with key material generated fresh for this run.
+ */
 export async function startFakeProviders(options: FakeProvidersOptions = {}): Promise<FakeProviders> {
   const host = options.host ?? "127.0.0.1";
   const ports = options.ports ?? {};
+  const log = new DeliveryLog();
   const oidc = await startOidcFake({ host, port: ports.oidc ?? 0 });
-  const control = await startControlServer({ oidc }, host, ports.control ?? 0);
+  const fcm = await startFcmFake({ host, port: ports.fcm ?? 0, log });
+  const apns = await startApnsFake({ host, port: ports.apns ?? 0, log });
+  const control = await startControlServer({ oidc, fcm, apns, log }, host, ports.control ?? 0);
   return {
     oidc: { name: oidc.name, issuer: oidc.issuer, jwksUri: oidc.jwksUri, audience: oidc.audience },
-    fcm: { apiBase: "http://127.0.0.1:9", serviceAccount: "{}" },
+    fcm: { apiBase: fcm.apiBase, serviceAccount: fcm.serviceAccount },
     apns: {
-      apiBase: "http://127.0.0.1:9",
-      keyId: "KEY",
-      teamId: "TEAM",
-      bundleId: "com.example.outpost",
-      keyP8: "",
+      apiBase: apns.apiBase,
+      keyId: apns.keyId,
+      teamId: apns.teamId,
+      bundleId: apns.bundleId,
+      keyP8: apns.keyP8,
     },
     controlUrl: control.url,
     close: async () => {
-      await Promise.all([control.close(), oidc.close()]);
+      await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close()]);
     },
   };
 }
