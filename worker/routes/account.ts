@@ -1,4 +1,91 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { endSession } from "../auth/session";
+import { listSessions } from "../db/queries/auth-sessions";
+import { getUser } from "../db/queries/auth-users";
+import { notFound, unauthorized } from "../errors";
+import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
+import { UserSchema } from "./auth";
 
-// PLACEHOLDER: filled in by the work that owns this resource.
+/** The signed-in user's own resources, mounted at /v1: `/me`, `/sessions`. */
 export const accountRoutes = createRouter();
+
+const Problem = { description: "Problem details (application/problem+json)" };
+
+const SessionSchema = z
+  .object({
+    id: z.string(),
+    deviceId: z.string().nullable(),
+    platform: z.string().nullable(),
+    createdAt: z.number().int(),
+    lastSeenAt: z.number().int().openapi({ description: "Last sign-in or refresh (ms since epoch)" }),
+    current: z.boolean().openapi({ description: "The session of the access token making this call" }),
+  })
+  .openapi("Session");
+
+accountRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/me",
+    tags: ["account"],
+    summary: "The signed-in user",
+    security: [{ bearer: [] }],
+    middleware: [requireUser()] as const,
+    responses: {
+      200: { description: "The user", content: { "application/json": { schema: UserSchema } } },
+      401: Problem,
+    },
+  }),
+  async (c) => {
+    const user = await getUser(c.env.DB, c.get("auth")!.userId);
+    if (!user) throw unauthorized("The user no longer exists");
+    c.header("Cache-Control", "private, no-store");
+    return c.json({ id: user.id, email: user.email, anonymous: user.anonymous }, 200);
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/sessions",
+    tags: ["account"],
+    summary: "The user's live sessions (signed-in devices)",
+    security: [{ bearer: [] }],
+    middleware: [requireUser()] as const,
+    responses: {
+      200: {
+        description: "Sessions, most recently seen first",
+        content: { "application/json": { schema: z.array(SessionSchema) } },
+      },
+      401: Problem,
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth")!;
+    const sessions = await listSessions(c.env.DB, auth.userId, Date.now());
+    c.header("Cache-Control", "private, no-store");
+    return c.json(
+      sessions.map((s) => ({ ...s, current: s.id === auth.sessionId })),
+      200,
+    );
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/sessions/{id}",
+    tags: ["account"],
+    summary: "Revoke one of the user's sessions (sign that device out)",
+    security: [{ bearer: [] }],
+    middleware: [requireUser()] as const,
+    request: { params: z.object({ id: z.string().min(1).max(64) }) },
+    responses: { 204: { description: "Revoked" }, 401: Problem, 404: Problem },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    // Scoped to the caller: another user's session id answers exactly like an unknown one.
+    if (!(await endSession(c.env, id, "revoked", c.get("auth")!.userId))) throw notFound("No such session");
+    return c.body(null, 204);
+  },
+);

@@ -1,4 +1,151 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { InvalidIdToken, verifyIdToken } from "../auth/oidc";
+import { endSession, refreshSession, startSession, type DeviceInfo } from "../auth/session";
+import { insertUserStatement, signInIdentity, type UserRow } from "../db/queries/auth-users";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
+import type { Context } from "hono";
 
-// PLACEHOLDER: filled in by the work that owns this resource.
 export const authRoutes = createRouter();
+
+const DeviceId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+
+export const UserSchema = z
+  .object({ id: z.string(), email: z.string().nullable(), anonymous: z.boolean() })
+  .openapi("User");
+
+const TokenResponse = z
+  .object({
+    accessToken: z.string(),
+    refreshToken: z.string(),
+    expiresIn: z.number().int().openapi({ description: "Access token lifetime in seconds" }),
+    user: UserSchema,
+  })
+  .openapi("TokenResponse");
+
+const Problem = { description: "Problem details (application/problem+json)" };
+const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { ...json(schema), required: true } });
+
+/** Device id from the body, else the X-Device-Id header; platform from X-Platform. */
+function deviceOf(c: Context<AppEnv>, deviceId: string | undefined): DeviceInfo {
+  const profile = c.get("profile");
+  return { deviceId: deviceId ?? profile.deviceId ?? null, platform: profile.platform ?? null };
+}
+
+const userBody = (user: UserRow) => ({ id: user.id, email: user.email, anonymous: user.anonymous });
+
+authRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/anonymous",
+    tags: ["auth"],
+    summary: "Sign in anonymously (a new user; upgrade later with /v1/auth/oidc)",
+    request: body(z.object({ deviceId: DeviceId.optional() }).strict()),
+    responses: { 200: { description: "Signed in", ...json(TokenResponse) }, 400: Problem },
+  }),
+  async (c) => {
+    const { deviceId } = c.req.valid("json");
+    const now = Date.now();
+    const user: UserRow = { id: crypto.randomUUID(), email: null, anonymous: true };
+    const { sessionId: _sid, ...tokens } = await startSession(c.env, user, deviceOf(c, deviceId), [
+      insertUserStatement(c.env.DB, user, now),
+    ]);
+    c.header("Cache-Control", "no-store");
+    return c.json({ ...tokens, user: userBody(user) }, 200);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/oidc",
+    tags: ["auth"],
+    summary: "Sign in with an OpenID Connect ID token (upgrades the caller's anonymous user)",
+    description:
+      "With a valid anonymous access token as bearer, a new identity is linked to that same user " +
+      "(same id, anonymous becomes false). An identity that already belongs to a user signs into " +
+      "that user; nothing is merged.",
+    request: body(
+      z
+        .object({
+          provider: z.string().min(1).max(64),
+          idToken: z.string().min(1).max(16_384),
+          nonce: z.string().min(1).max(512).optional(),
+          deviceId: DeviceId.optional(),
+        })
+        .strict(),
+    ),
+    responses: { 200: { description: "Signed in", ...json(TokenResponse) }, 400: Problem, 401: Problem },
+  }),
+  async (c) => {
+    const { provider, idToken, nonce, deviceId } = c.req.valid("json");
+    let identity;
+    try {
+      identity = await verifyIdToken(c.env, provider, idToken, nonce);
+    } catch (error) {
+      if (!(error instanceof InvalidIdToken)) throw error;
+      console.log(JSON.stringify({ level: "info", requestId: c.get("requestId"), idToken: error.message }));
+      throw new ApiError(401, "invalid_id_token", "The ID token could not be verified");
+    }
+    const auth = c.get("auth");
+    const { user } = await signInIdentity(
+      c.env.DB,
+      identity,
+      auth?.anonymous ? auth.userId : undefined,
+      Date.now(),
+    );
+    const { sessionId: _sid, ...tokens } = await startSession(c.env, user, deviceOf(c, deviceId));
+    c.header("Cache-Control", "no-store");
+    return c.json({ ...tokens, user: userBody(user) }, 200);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/refresh",
+    tags: ["auth"],
+    summary: "Exchange a refresh token for a new pair (single use, rotating)",
+    description:
+      "Re-presenting the immediately previous refresh token within 10 seconds of its use is a " +
+      "retry and gets a working pair. Any other reuse revokes the session: 401 refresh_token_reused.",
+    request: body(z.object({ refreshToken: z.string().min(1).max(512) }).strict()),
+    responses: {
+      200: {
+        description: "A new pair",
+        ...json(TokenResponse.omit({ user: true }).openapi("RefreshResponse")),
+      },
+      400: Problem,
+      401: Problem,
+    },
+  }),
+  async (c) => {
+    const { refreshToken } = c.req.valid("json");
+    const pair = await refreshSession(c.env, refreshToken);
+    c.header("Cache-Control", "no-store");
+    return c.json(pair, 200);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/logout",
+    tags: ["auth"],
+    summary: "End the caller's session: its refresh token and access tokens stop working",
+    security: [{ bearer: [] }],
+    middleware: [requireUser()] as const,
+    responses: { 204: { description: "Signed out" }, 401: Problem },
+  }),
+  async (c) => {
+    await endSession(c.env, c.get("auth")!.sessionId, "logout");
+    return c.body(null, 204);
+  },
+);
