@@ -1,4 +1,89 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { RemoteConfigSchema } from "../config/schema";
+import { getLiveConfig, putLiveConfig } from "../config/store";
+import { requireAdmin } from "../middleware/admin";
 import { createRouter } from "../openapi";
+import { scrapeMetrics } from "../ops/scrape";
 
-// PLACEHOLDER: filled in by the work that owns this resource.
 export const adminRoutes = createRouter();
+adminRoutes.use("*", requireAdmin());
+
+const revisionHeaders = z.object({
+  "X-Config-Revision": z
+    .string()
+    .openapi({ description: "Grows by one or more with every PUT; 0 before the first" }),
+});
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/config",
+    tags: ["admin"],
+    summary: "Read the remote config back",
+    security: [{ adminKey: [] }],
+    responses: {
+      200: {
+        description: "The live config (as stored, defaults filled in)",
+        headers: revisionHeaders,
+        content: { "application/json": { schema: RemoteConfigSchema } },
+      },
+    },
+  }),
+  async (c) => {
+    const live = await getLiveConfig(c.env);
+    c.header("X-Config-Revision", String(live.revision));
+    c.header("Cache-Control", "no-store");
+    return c.json(live.config, 200);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "put",
+    path: "/config",
+    tags: ["admin"],
+    summary: "Replace the remote config",
+    description:
+      "Validated strictly (unknown fields are invalid_body). Live at once on the instance that " +
+      "stores it, and everywhere within 60 seconds.",
+    security: [{ adminKey: [] }],
+    request: {
+      body: { content: { "application/json": { schema: RemoteConfigSchema } }, required: true },
+    },
+    responses: {
+      200: {
+        description: "The stored config",
+        headers: revisionHeaders,
+        content: { "application/json": { schema: RemoteConfigSchema } },
+      },
+    },
+  }),
+  async (c) => {
+    const live = await putLiveConfig(c.env, c.req.valid("json"));
+    c.header("X-Config-Revision", String(live.revision));
+    c.header("Cache-Control", "no-store");
+    return c.json(live.config, 200);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/metrics",
+    tags: ["admin", "operations"],
+    summary: "Prometheus metrics",
+    security: [{ adminKey: [] }],
+    responses: {
+      200: {
+        description: "Prometheus text exposition format 0.0.4",
+        content: { "text/plain": { schema: z.string() } },
+      },
+    },
+  }),
+  async (c) => {
+    const text = await scrapeMetrics(c.env);
+    c.header("Cache-Control", "no-store");
+    c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return c.text(text, 200);
+  },
+);

@@ -1,4 +1,53 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { resolveConfigForDevice } from "../config/resolve";
+import { FlagValueSchema } from "../config/schema";
+import { etagOf, matchesIfNoneMatch } from "../lib/etag";
 import { createRouter } from "../openapi";
 
-// PLACEHOLDER: filled in by the work that owns this resource.
 export const configRoutes = createRouter();
+
+const DeviceConfigSchema = z
+  .object({
+    minVersion: z.string().nullable().openapi({ example: "3.0.0" }),
+    storeUrl: z.string().nullable().openapi({ example: "https://apps.apple.com/app/id1" }),
+    flags: z.record(z.string(), FlagValueSchema).openapi({ example: { newOnboarding: true } }),
+  })
+  .openapi("DeviceConfig");
+
+/** The answer depends on these request headers; caches must key on them. */
+const VARY = "X-Platform, X-App-Version, Accept-Language, Authorization";
+
+configRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["config"],
+    summary: "Remote config and feature flags for this device",
+    description:
+      "Evaluated for the caller's X-Platform, X-App-Version, first Accept-Language locale and (for " +
+      "percentage rollouts) user. Callers without an access token never match percentage rules. " +
+      "Open to outdated apps too: it is how they learn the minimum version and store URL.",
+    request: {
+      headers: z.object({ "if-none-match": z.string().optional() }),
+    },
+    responses: {
+      200: {
+        description: "The config for this device, with a strong ETag",
+        headers: z.object({ ETag: z.string() }),
+        content: { "application/json": { schema: DeviceConfigSchema } },
+      },
+      304: { description: "Unchanged since the ETag in If-None-Match" },
+    },
+  }),
+  async (c) => {
+    const config = await resolveConfigForDevice(c.env, c.get("profile"), c.get("auth")?.userId);
+    // c.json serialises with JSON.stringify too, so the tag is over exactly the bytes sent.
+    const etag = await etagOf(JSON.stringify(config));
+    c.header("ETag", etag);
+    c.header("Vary", VARY, { append: true });
+    // private: per user and device; no-cache: revalidate every time (cheap, thanks to 304).
+    c.header("Cache-Control", "private, no-cache");
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
+    return c.json(config, 200);
+  },
+);

@@ -1,0 +1,86 @@
+import { type SemverRange, parseRange, satisfies } from "../lib/semver";
+import type { Platform } from "../tailor/profile";
+import type { FlagRule, FlagValue, RemoteConfig } from "./schema";
+
+/** What a flag rule may look at. Everything is optional: a condition on a missing fact never matches. */
+export interface FlagContext {
+  platform?: Platform;
+  /** The app's version (semver). */
+  appVersion?: string;
+  /** The user's preferred locale (the first Accept-Language entry), e.g. `de-CH`. */
+  locale?: string;
+  /** The signed-in (possibly anonymous) user; callers without a token have none. */
+  userId?: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A stable bucket 0..99 for (user, flag): FNV-1a over the UTF-8 bytes of `flag \0 user`, then
+ * murmur3's finaliser so neighbouring ids spread evenly. Pure integer arithmetic, so every
+ * isolate, region and release agrees. Changing this function reshuffles every rollout: don't.
+ * The flag name is mixed in so one user is not in the first 10% of every flag at once.
+ */
+export function percentBucket(userId: string, flagName: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of encoder.encode(`${flagName}\u0000${userId}`)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % 100;
+}
+
+/** `de` matches `de`, `de-CH` and `DE-ch`; `de-CH` does not match `de` or `de-AT`; `d` never matches `de`. */
+export function localeMatches(ruleLocale: string, deviceLocale: string): boolean {
+  const rule = ruleLocale.toLowerCase();
+  const device = deviceLocale.toLowerCase();
+  return device === rule || device.startsWith(`${rule}-`);
+}
+
+// Configs are re-evaluated on every request, ranges rarely change: parse each one once.
+const ranges = new Map<string, SemverRange | null>();
+function cachedRange(range: string): SemverRange | null {
+  let parsed = ranges.get(range);
+  if (parsed === undefined) {
+    if (ranges.size >= 1_000) ranges.clear();
+    parsed = parseRange(range);
+    ranges.set(range, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * True when every condition the rule names holds. A percent condition needs a user: without one
+ * (no access token) it never matches, so unauthenticated calls see the default — the rollout
+ * population is signed-in users, anonymous accounts included.
+ */
+export function matchFlagRule(rule: FlagRule, ctx: FlagContext, flagName: string): boolean {
+  if (rule.platforms && !(ctx.platform && rule.platforms.includes(ctx.platform))) return false;
+  if (rule.appVersion !== undefined) {
+    const range = cachedRange(rule.appVersion);
+    if (!range || !ctx.appVersion || !satisfies(ctx.appVersion, range)) return false;
+  }
+  if (rule.locales) {
+    const locale = ctx.locale;
+    if (!locale || !rule.locales.some((l) => localeMatches(l, locale))) return false;
+  }
+  if (rule.percent !== undefined) {
+    if (!ctx.userId || percentBucket(ctx.userId, flagName) >= rule.percent) return false;
+  }
+  return true;
+}
+
+/** Every flag's value for this context: the first matching rule's value, else the default. */
+export function evaluateFlags(config: RemoteConfig, ctx: FlagContext): Record<string, FlagValue> {
+  const out: Record<string, FlagValue> = {};
+  for (const [name, flag] of Object.entries(config.flags)) {
+    const rule = flag.rules.find((r) => matchFlagRule(r, ctx, name));
+    out[name] = rule ? rule.value : flag.default;
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import { getDb } from "../db/client";
+import { getLatestConfig, insertConfigRevision } from "../db/queries/config";
+import { EMPTY_CONFIG, type RemoteConfig } from "./schema";
+
+/**
+ * The live remote config, cached per isolate. A copy is served for at most CONFIG_TTL_MS after
+ * it was read from D1, so a change reaches every isolate within that time (the contract allows
+ * 60 s; half of it leaves room for slow requests). The isolate that stores a change replaces its
+ * copy at once. Concurrent misses share one D1 read. Steady state: no D1 round trip per request.
+ */
+export const CONFIG_TTL_MS = 30_000;
+
+export interface LiveConfig {
+  config: RemoteConfig;
+  /** 0 before the first admin PUT. */
+  revision: number;
+  updatedAt: number | null;
+}
+
+interface Cached {
+  value: LiveConfig;
+  fetchedAt: number;
+}
+
+let cached: Cached | null = null;
+let loading: Promise<LiveConfig> | null = null;
+
+async function loadFromD1(env: Env): Promise<LiveConfig> {
+  const row = await getLatestConfig(getDb(env.DB));
+  if (!row) return { config: EMPTY_CONFIG, revision: 0, updatedAt: null };
+  // Stored documents were validated on the way in; parsing them again here would cost per load only.
+  return {
+    config: JSON.parse(row.document) as RemoteConfig,
+    revision: row.revision,
+    updatedAt: row.createdAt,
+  };
+}
+
+/** The live config, from this isolate's cache when it is fresh enough. */
+export async function getLiveConfig(env: Env): Promise<LiveConfig> {
+  const now = Date.now();
+  if (cached && now - cached.fetchedAt < CONFIG_TTL_MS && now >= cached.fetchedAt) return cached.value;
+  if (!loading) {
+    const started = now;
+    loading = loadFromD1(env)
+      .then((value) => {
+        // A PUT in this isolate may have landed while this read was in flight: keep the newer one.
+        if (!cached || value.revision >= cached.value.revision) cached = { value, fetchedAt: started };
+        return value;
+      })
+      .finally(() => {
+        loading = null;
+      });
+  }
+  return loading;
+}
+
+/** Stores a validated config as a new revision and makes it live in this isolate immediately. */
+export async function putLiveConfig(env: Env, config: RemoteConfig): Promise<LiveConfig> {
+  const now = Date.now();
+  const row = await insertConfigRevision(getDb(env.DB), JSON.stringify(config), now);
+  const value: LiveConfig = { config, revision: row.revision, updatedAt: row.createdAt };
+  cached = { value, fetchedAt: Date.now() };
+  return value;
+}
+
+/** Forgets this isolate's copy (tests; and anything that must see D1's state right now). */
+export function invalidateConfigCache(): void {
+  cached = null;
+}

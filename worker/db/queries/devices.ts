@@ -1,0 +1,168 @@
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../client";
+import { deviceTopics, devices } from "../schema";
+
+export type Platform = "ios" | "android";
+export type PushProvider = "apns" | "fcm";
+
+/** What `PUT /v1/devices/{id}` stores: the whole registration (PUT replaces). */
+export interface DeviceRegistration {
+  platform: Platform;
+  pushProvider: PushProvider | null;
+  pushToken: string | null;
+  appVersion: string | null;
+  appVersionKey: number | null;
+  locale: string | null;
+  timezone: string | null;
+  topics: string[];
+}
+
+export interface DeviceRecord {
+  id: string;
+  platform: Platform;
+  pushProvider: PushProvider | null;
+  pushToken: string | null;
+  pushTokenUpdatedAt: number | null;
+  pushTokenInvalidAt: number | null;
+  appVersion: string | null;
+  locale: string | null;
+  timezone: string | null;
+  topics: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+type DeviceRow = typeof devices.$inferSelect;
+
+function toRecord(row: DeviceRow, topics: string[]): DeviceRecord {
+  return {
+    id: row.id,
+    platform: row.platform,
+    pushProvider: row.pushProvider,
+    pushToken: row.pushToken,
+    pushTokenUpdatedAt: row.pushTokenUpdatedAt,
+    pushTokenInvalidAt: row.pushTokenInvalidAt,
+    appVersion: row.appVersion,
+    locale: row.locale,
+    timezone: row.timezone,
+    topics,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** Two bound parameters per topic row; D1 allows 100 per statement. */
+const TOPIC_ROWS_PER_INSERT = 40;
+
+/**
+ * Registers (or re-registers) a device for `userId`, all in one D1 batch (one transaction):
+ * - the push token is taken away from any other device row that holds it (another install,
+ *   or the same phone under another account): a token reaches exactly one user;
+ * - the device row moves to `userId` if another user had it (same install, new account);
+ * - the registration and the topic set are replaced (PUT semantics), and a registered token is
+ *   marked fresh (`pushTokenUpdatedAt`) and no longer invalid.
+ */
+export async function registerDevice(
+  db: Db,
+  userId: string,
+  deviceId: string,
+  reg: DeviceRegistration,
+  now: number,
+): Promise<DeviceRecord> {
+  const statements: BatchItem<"sqlite">[] = [];
+  if (reg.pushToken !== null) {
+    statements.push(
+      db
+        .update(devices)
+        .set({
+          pushToken: null,
+          pushProvider: null,
+          pushTokenUpdatedAt: now,
+          pushTokenInvalidAt: null,
+          updatedAt: now,
+        })
+        .where(and(eq(devices.pushToken, reg.pushToken), ne(devices.id, deviceId))),
+    );
+  }
+  const fields = {
+    userId,
+    platform: reg.platform,
+    pushProvider: reg.pushProvider,
+    pushToken: reg.pushToken,
+    pushTokenUpdatedAt: reg.pushToken === null ? null : now,
+    pushTokenInvalidAt: null,
+    appVersion: reg.appVersion,
+    appVersionKey: reg.appVersionKey,
+    locale: reg.locale,
+    timezone: reg.timezone,
+    updatedAt: now,
+  };
+  const upsert = db
+    .insert(devices)
+    .values({ id: deviceId, createdAt: now, ...fields })
+    .onConflictDoUpdate({ target: devices.id, set: fields })
+    .returning();
+  statements.push(upsert);
+  statements.push(db.delete(deviceTopics).where(eq(deviceTopics.deviceId, deviceId)));
+  for (let i = 0; i < reg.topics.length; i += TOPIC_ROWS_PER_INSERT) {
+    const chunk = reg.topics.slice(i, i + TOPIC_ROWS_PER_INSERT);
+    statements.push(db.insert(deviceTopics).values(chunk.map((topic) => ({ deviceId, topic }))));
+  }
+  const [first, ...rest] = statements;
+  if (!first) throw new Error("unreachable: the upsert is always in the batch");
+  const results = await db.batch([first, ...rest]);
+  const upserted = results[statements.indexOf(upsert)] as DeviceRow[] | undefined;
+  const row = upserted?.[0];
+  if (!row) throw new Error("device upsert returned no row");
+  return toRecord(row, [...reg.topics].sort());
+}
+
+async function topicsFor(db: Db, deviceIds: string[]): Promise<Map<string, string[]>> {
+  const byDevice = new Map<string, string[]>(deviceIds.map((id) => [id, []]));
+  for (let i = 0; i < deviceIds.length; i += 90) {
+    const rows = await db
+      .select()
+      .from(deviceTopics)
+      .where(inArray(deviceTopics.deviceId, deviceIds.slice(i, i + 90)))
+      .orderBy(asc(deviceTopics.topic));
+    for (const row of rows) byDevice.get(row.deviceId)?.push(row.topic);
+  }
+  return byDevice;
+}
+
+/** The user's devices, oldest registration first. */
+export async function listDevices(db: Db, userId: string): Promise<DeviceRecord[]> {
+  const rows = await db
+    .select()
+    .from(devices)
+    .where(eq(devices.userId, userId))
+    .orderBy(asc(devices.createdAt), asc(devices.id));
+  const topics = await topicsFor(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => toRecord(row, topics.get(row.id) ?? []));
+}
+
+/** Deletes the user's device and its topics. False when no such device belongs to the user. */
+export async function deleteDevice(db: Db, userId: string, deviceId: string): Promise<boolean> {
+  const owned = and(eq(devices.id, deviceId), eq(devices.userId, userId));
+  // Topics go explicitly (not only by the FK cascade), and only if the device is the caller's.
+  const [, deleted] = await db.batch([
+    db
+      .delete(deviceTopics)
+      .where(and(eq(deviceTopics.deviceId, deviceId), sql`EXISTS (SELECT 1 FROM ${devices} WHERE ${owned})`)),
+    db.delete(devices).where(owned).returning({ id: devices.id }),
+  ]);
+  return deleted.length > 0;
+}
+
+/** Devices per platform, for the metrics scrape. */
+export async function countDevicesByPlatform(db: Db): Promise<{ platform: Platform; count: number }[]> {
+  const rows = await db
+    .select({ platform: devices.platform, count: sql<number>`count(*)` })
+    .from(devices)
+    .groupBy(devices.platform);
+  return rows.map((r) => ({ platform: r.platform, count: Number(r.count) }));
+}

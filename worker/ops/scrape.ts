@@ -1,0 +1,28 @@
+import { getDb } from "../db/client";
+import { countDevicesByPlatform } from "../db/queries/devices";
+import { flushMetrics, metricsStub } from "./metrics";
+import type { MetricDelta } from "./metric-series";
+import { renderPrometheus } from "./prometheus";
+
+/**
+ * One scrape: this isolate's buffered counts go out first (so they are current), then the
+ * counters from the Durable Object and the device gauge from D1 are read side by side.
+ */
+export async function scrapeMetrics(env: Env): Promise<string> {
+  await flushMetrics(env);
+  const [counters, devices] = await Promise.all([
+    metricsStub(env).snapshot(),
+    countDevicesByPlatform(getDb(env.DB)),
+  ]);
+  const byPlatform = new Map<string, number>([
+    ["ios", 0],
+    ["android", 0],
+  ]);
+  for (const row of devices) byPlatform.set(row.platform, row.count);
+  const gauges: MetricDelta[] = [...byPlatform].map(([platform, value]) => ({
+    name: "outpost_devices",
+    labels: { platform },
+    value,
+  }));
+  return renderPrometheus([...counters, ...gauges]);
+}
