@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createPublicKey, type KeyObject, randomBytes, randomUUID } from "node:crypto";
 import { compactVerify, decodeProtectedHeader, exportPKCS8, generateKeyPair, type CryptoKey } from "jose";
 import { APNS_HEADERS, checkApnsRequest } from "./apns-request";
 import type { DeliveryLog } from "./deliveries";
@@ -65,11 +65,21 @@ export async function startApnsFake(options: {
   port: number;
   log: DeliveryLog;
   bundleId?: string;
+  /** Existing key material to accept instead of a fresh key (`npm run dev` restarts). */
+  credentials?: { keyP8: string; keyId: string; teamId: string };
 }): Promise<ApnsFake> {
-  const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
-  const keyP8 = await exportPKCS8(privateKey);
-  const keyId = randomId(10);
-  const teamId = randomId(10);
+  let publicKey: CryptoKey | KeyObject;
+  let keyP8: string;
+  if (options.credentials) {
+    keyP8 = options.credentials.keyP8;
+    publicKey = createPublicKey(keyP8);
+  } else {
+    const pair = await generateKeyPair("ES256", { extractable: true });
+    publicKey = pair.publicKey;
+    keyP8 = await exportPKCS8(pair.privateKey);
+  }
+  const keyId = options.credentials?.keyId ?? randomId(10);
+  const teamId = options.credentials?.teamId ?? randomId(10);
   const bundleId = options.bundleId ?? "com.example.outpost";
   const scripts = new ScriptBook();
   let stats: ApnsStats = { providerTokens: 0, tokenUpdatesTooSoon: 0, sends: 0, accepted: 0, rejected: 0 };

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createPublicKey, type KeyObject, randomBytes, randomUUID } from "node:crypto";
 import { compactVerify, exportPKCS8, generateKeyPair, type CryptoKey } from "jose";
 import type { DeliveryLog } from "./deliveries";
 import { checkFcmMessage, INVALID_TOKEN_MESSAGE } from "./fcm-message";
@@ -112,6 +112,12 @@ async function parseForm(req: IncomingMessage): Promise<Record<string, unknown>>
   return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
 }
 
+export interface FcmCredentials {
+  privateKeyPem: string;
+  projectId: string;
+  clientEmail: string;
+}
+
 /**
  * Fake FCM HTTP v1: the OAuth2 token endpoint (JWT-bearer grant from the service account) and
  * `messages:send`, both checking what they receive the way Google does.
@@ -120,11 +126,21 @@ export async function startFcmFake(options: {
   host: string;
   port: number;
   log: DeliveryLog;
+  /** Existing service-account material to accept instead of a fresh key (`npm run dev` restarts). */
+  credentials?: FcmCredentials;
 }): Promise<FcmFake> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const privatePem = await exportPKCS8(privateKey);
-  const projectId = `outpost-fake-${randomBytes(3).toString("hex")}`;
-  const clientEmail = `outpost-push@${projectId}.iam.gserviceaccount.com`;
+  let publicKey: CryptoKey | KeyObject;
+  let privatePem: string;
+  if (options.credentials) {
+    privatePem = options.credentials.privateKeyPem;
+    publicKey = createPublicKey(privatePem);
+  } else {
+    const pair = await generateKeyPair("RS256", { extractable: true });
+    publicKey = pair.publicKey;
+    privatePem = await exportPKCS8(pair.privateKey);
+  }
+  const projectId = options.credentials?.projectId ?? `outpost-fake-${randomBytes(3).toString("hex")}`;
+  const clientEmail = options.credentials?.clientEmail ?? `outpost-push@${projectId}.iam.gserviceaccount.com`;
   const scripts = new ScriptBook();
   const issued = new Map<string, number>(); // access token → expiry (ms)
   let stats: FcmStats = { tokenRequests: 0, sends: 0, accepted: 0, rejected: 0 };

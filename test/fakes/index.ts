@@ -1,7 +1,7 @@
 import { startApnsFake } from "./apns";
 import { startControlServer } from "./control";
 import { DeliveryLog } from "./deliveries";
-import { startFcmFake } from "./fcm";
+import { type FcmCredentials, startFcmFake } from "./fcm";
 import { startOidcFake } from "./oidc";
 
 export type { IdTokenRequest, IdTokenAlg } from "./oidc";
@@ -25,6 +25,16 @@ export interface FakeProvidersOptions {
   host?: string;
   /** 0 (the default) picks a free port; `npm run dev` passes fixed ones (9700–9703). */
   ports?: { control?: number; oidc?: number; fcm?: number; apns?: number };
+  /** The issuer's provider name and expected audience (`npm run dev` uses "dev" / "outpost-dev"). */
+  oidc?: { name?: string; audience?: string };
+  /**
+   * Key material to accept instead of fresh keys, so a restarted `npm run dev` still matches the
+   * credentials its `.dev.vars` holds.
+   */
+  credentials?: {
+    fcm?: FcmCredentials;
+    apns?: { keyP8: string; keyId: string; teamId: string; bundleId?: string };
+  };
 }
 
 /**
@@ -35,9 +45,16 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
   const host = options.host ?? "127.0.0.1";
   const ports = options.ports ?? {};
   const log = new DeliveryLog();
-  const oidc = await startOidcFake({ host, port: ports.oidc ?? 0 });
-  const fcm = await startFcmFake({ host, port: ports.fcm ?? 0, log });
-  const apns = await startApnsFake({ host, port: ports.apns ?? 0, log });
+  const credentials = options.credentials ?? {};
+  const oidc = await startOidcFake({ host, port: ports.oidc ?? 0, ...options.oidc });
+  const fcm = await startFcmFake({ host, port: ports.fcm ?? 0, log, credentials: credentials.fcm });
+  const apns = await startApnsFake({
+    host,
+    port: ports.apns ?? 0,
+    log,
+    bundleId: credentials.apns?.bundleId,
+    credentials: credentials.apns,
+  });
   const control = await startControlServer({ oidc, fcm, apns, log }, host, ports.control ?? 0);
   return {
     oidc: { name: oidc.name, issuer: oidc.issuer, jwksUri: oidc.jwksUri, audience: oidc.audience },
