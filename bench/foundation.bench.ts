@@ -1,0 +1,139 @@
+/**
+ * Foundation: what Outpost's pipeline (request id, log line, profile, version policy, ES256 access
+ * token verification, session check) and its two hottest reads cost, as ratios to a bare Hono
+ * hello route served by the same runtime in the same run; plus the deployable bundle size.
+ *
+ *   npm run bench -- foundation
+ */
+import { gzipSync } from "node:zlib";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { bundle, ROOT } from "../test/e2e/start-worker";
+import type { BenchHarness, BenchReport, BenchRow, LoadOptions, LoadResult } from "./harness";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = 50;
+
+const DEVICE = { "X-Platform": "ios", "X-App-Version": "3.2.1", "Accept-Language": "de-CH, de;q=0.9" };
+
+// A config the size of a real app's: a handful of flags with every kind of rule condition.
+const DEMO_CONFIG = {
+  platforms: {
+    ios: { minVersion: "3.0.0", storeUrl: "https://apps.apple.com/app/id1" },
+    android: { minVersion: "3.0.0", storeUrl: "https://play.google.com/store/apps/details?id=x" },
+  },
+  flags: {
+    newOnboarding: {
+      default: false,
+      rules: [{ platforms: ["ios"], appVersion: ">=3.2.0", locales: ["de"], percent: 50, value: true }],
+    },
+    darkMode: { default: true },
+    checkoutV2: { default: false, rules: [{ appVersion: ">=3.1.0 <4.0.0", value: true }] },
+    searchBackend: { default: "classic", rules: [{ percent: 10, value: "vector" }] },
+    maxUploadMb: { default: 10, rules: [{ platforms: ["android"], value: 25 }] },
+  },
+};
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+async function expectStatus(url: string, init: RequestInit, status: number, what: string): Promise<void> {
+  const res = await fetch(url, init);
+  if (res.status !== status) {
+    throw new Error(`${what}: expected ${status}, got ${res.status} ${(await res.text()).slice(0, 300)}`);
+  }
+  await res.body?.cancel();
+}
+
+function check(result: LoadResult, what: string): void {
+  if (result.errors > 0 || result.non2xx > 0) {
+    throw new Error(
+      `${what}: ${result.errors} errors, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodes)})`,
+    );
+  }
+}
+
+export async function run(h: BenchHarness): Promise<BenchReport> {
+  await expectStatus(
+    `${h.url}/v1/admin/config`,
+    {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${h.adminKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify(DEMO_CONFIG),
+    },
+    200,
+    "PUT /v1/admin/config",
+  );
+  const user = await h.signInAnonymous();
+  const authed = { ...DEVICE, "X-Device-Id": user.deviceId, Authorization: `Bearer ${user.accessToken}` };
+  await expectStatus(`${h.url}${h.helloPath}`, {}, 200, "baseline hello");
+  await expectStatus(`${h.url}/v1/config`, { headers: authed }, 200, "GET /v1/config");
+  await expectStatus(`${h.url}/v1/me`, { headers: authed }, 200, "GET /v1/me");
+
+  const routes: { name: string; options: LoadOptions }[] = [
+    { name: "GET /v1/config (authenticated)", options: { path: "/v1/config", headers: authed } },
+    { name: "GET /v1/me", options: { path: "/v1/me", headers: authed } },
+  ];
+  const hello: LoadResult[] = [];
+  const measured = new Map<string, { results: LoadResult[]; ratios: number[] }>();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const route of routes) {
+      // Back to back: each route's ratio is against the hello run just before it, so drift in the
+      // machine's load (two shared cores) hits both sides of the ratio alike.
+      const base = await h.load({ path: h.helloPath, connections: CONNECTIONS, durationSeconds: DURATION });
+      check(base, "hello");
+      const result = await h.load({ ...route.options, connections: CONNECTIONS, durationSeconds: DURATION });
+      check(result, route.name);
+      hello.push(base);
+      const entry = measured.get(route.name) ?? { results: [], ratios: [] };
+      entry.results.push(result);
+      entry.ratios.push(result.rps / base.rps);
+      measured.set(route.name, entry);
+      h.log(`round ${round}: hello ${fmt(base.rps)} rps, ${route.name} ${fmt(result.rps)} rps`);
+    }
+  }
+
+  const rows: BenchRow[] = [
+    {
+      name: "bare Hono hello (baseline)",
+      value: `${fmt(median(hello.map((r) => r.rps)))} rps`,
+      ratio: "1",
+      note: `p50 ${median(hello.map((r) => r.p50))} ms / p99 ${median(hello.map((r) => r.p99))} ms`,
+    },
+  ];
+  for (const [name, { results, ratios }] of measured) {
+    const ratio = median(ratios);
+    const goal = name.startsWith("GET /v1/config")
+      ? `; goal ≥ 0.5×: ${ratio >= 0.5 ? "met" : "NOT met"}`
+      : "";
+    rows.push({
+      name,
+      value: `${fmt(median(results.map((r) => r.rps)))} rps`,
+      ratio: `${ratio.toFixed(2)}×`,
+      note:
+        `p50 ${median(results.map((r) => r.p50))} ms / p99 ${median(results.map((r) => r.p99))} ms, ` +
+        `${Math.round(median(results.map((r) => r.bytesPerRequest)))} B/response${goal}`,
+    });
+  }
+
+  h.log("bundling with --minify for the size figures");
+  const built = await bundle({ outdir: join(ROOT, "dist", "minified"), minify: true });
+  const raw = statSync(built.path).size;
+  const gz = gzipSync(readFileSync(built.path), { level: 9 }).length;
+  rows.push({
+    name: "bundle (wrangler deploy --dry-run --minify)",
+    value: `${kib(raw)} raw / ${kib(gz)} gzip`,
+    note: built.sizeLine ? `wrangler: ${built.sizeLine.replace("Total Upload: ", "")}` : undefined,
+  });
+
+  return {
+    title: `Foundation (${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, autocannon, Miniflare API)`,
+    rows,
+  };
+}

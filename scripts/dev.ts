@@ -1,0 +1,212 @@
+/**
+ * `npm run dev`: everything a fresh clone needs to serve Outpost locally, in one command.
+ *
+ * 1. start the fake OIDC issuer, FCM, APNs and their control API on 127.0.0.1:9700–9703;
+ * 2. create `.dev.vars` if it is missing (fresh ES256 key set, admin key, the fakes' credentials
+ *    and URLs), or hand the credentials it already holds back to the fakes, so a restart keeps
+ *    working with the same file;
+ * 3. apply the D1 migrations locally; 4. start `wrangler dev` on 127.0.0.1:8787;
+ * 5. seed demo data through the HTTP API; 6. keep running until Ctrl-C, then stop everything.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { join, resolve } from "node:path";
+import { type FakeProviders, type FakeProvidersOptions, startFakeProviders } from "../test/fakes";
+import { generateAdminKey, generateSigningKeySet } from "./lib/dev-secrets";
+import { formatDevVar, formatDevVars, parseDevVars } from "./lib/dev-vars";
+import { runCommand, spawnGroup, stopGroup, waitForHttp } from "./lib/processes";
+import { providerBindings } from "./lib/provider-bindings";
+import { seed } from "./seed";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const DEV_VARS = join(ROOT, ".dev.vars");
+const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+const HOST = "127.0.0.1";
+const PORT = 8787;
+const FAKE_PORTS = { control: 9700, oidc: 9701, fcm: 9702, apns: 9703 };
+const URL_BASE = `http://${HOST}:${PORT}`;
+
+const say = (line = "") => console.log(`[outpost] ${line}`);
+
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host: HOST, port });
+    socket.once("connect", () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once("error", () => done(false));
+  });
+}
+
+/**
+ * The fakes' credentials as `.dev.vars` holds them, so restarted fakes accept the same keys. What
+ * is missing or unreadable is left out: the fake then makes fresh keys (and `.dev.vars` keeps the
+ * old ones, so that provider's pushes fail auth until the line is deleted and regenerated).
+ */
+function credentialsFrom(vars: Record<string, string>): NonNullable<FakeProvidersOptions["credentials"]> {
+  const credentials: NonNullable<FakeProvidersOptions["credentials"]> = {};
+  try {
+    const account = JSON.parse(vars.FCM_SERVICE_ACCOUNT ?? "") as Record<string, unknown>;
+    const { private_key: privateKeyPem, project_id: projectId, client_email: clientEmail } = account;
+    if (
+      typeof privateKeyPem === "string" &&
+      typeof projectId === "string" &&
+      typeof clientEmail === "string"
+    ) {
+      credentials.fcm = { privateKeyPem, projectId, clientEmail };
+    }
+  } catch {
+    say("FCM_SERVICE_ACCOUNT in .dev.vars is not JSON: the fake FCM uses a fresh key");
+  }
+  if (vars.APNS_KEY_P8?.includes("PRIVATE KEY") && vars.APNS_KEY_ID && vars.APNS_TEAM_ID) {
+    credentials.apns = {
+      keyP8: vars.APNS_KEY_P8,
+      keyId: vars.APNS_KEY_ID,
+      teamId: vars.APNS_TEAM_ID,
+      bundleId: vars.APNS_BUNDLE_ID,
+    };
+  }
+  return credentials;
+}
+
+/** Writes a fresh `.dev.vars`, or adds what an older one lacks (never overwrites a value). */
+async function ensureDevVars(fakes: FakeProviders, existing: Record<string, string> | undefined) {
+  const providers = providerBindings(fakes);
+  if (!existing) {
+    writeFileSync(
+      DEV_VARS,
+      formatDevVars([
+        {
+          comment: "Private ES256 JWK set: the first key signs access tokens, every key verifies.",
+          vars: { JWT_SIGNING_KEYS: await generateSigningKeySet(1) },
+        },
+        {
+          comment: "Bearer key for /v1/admin/* and /v1/push/campaigns.",
+          vars: { ADMIN_API_KEY: generateAdminKey() },
+        },
+        {
+          comment:
+            "The fake providers `npm run dev` starts on 127.0.0.1:9700-9703 (their keys are handed\n" +
+            "back to them on every start, so keep these together).",
+          vars: providers,
+        },
+      ]),
+      { mode: 0o600 },
+    );
+    say("created .dev.vars with fresh development secrets");
+    return parseDevVars(readFileSync(DEV_VARS, "utf8"));
+  }
+  const missing: Record<string, string> = {};
+  if (!existing.JWT_SIGNING_KEYS) missing.JWT_SIGNING_KEYS = await generateSigningKeySet(1);
+  if (!existing.ADMIN_API_KEY) missing.ADMIN_API_KEY = generateAdminKey();
+  for (const [key, value] of Object.entries(providers)) if (!existing[key]) missing[key] = value;
+  if (Object.keys(missing).length > 0) {
+    const lines = Object.entries(missing).map(([k, v]) => formatDevVar(k, v));
+    appendFileSync(DEV_VARS, `\n# Added by npm run dev\n${lines.join("\n")}\n`);
+    say(`added to .dev.vars: ${Object.keys(missing).join(", ")}`);
+  }
+  return { ...existing, ...missing };
+}
+
+async function main(): Promise<void> {
+  for (const port of [PORT, ...Object.values(FAKE_PORTS)]) {
+    if (await portTaken(port)) {
+      throw new Error(`port ${port} on ${HOST} is already in use (another \`npm run dev\`?). Stop it first.`);
+    }
+  }
+
+  const existing = existsSync(DEV_VARS) ? parseDevVars(readFileSync(DEV_VARS, "utf8")) : undefined;
+  const fakes = await startFakeProviders({
+    ports: FAKE_PORTS,
+    oidc: { name: "dev", audience: "outpost-dev" },
+    credentials: existing ? credentialsFrom(existing) : undefined,
+  });
+  let wrangler: ReturnType<typeof spawnGroup> | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    if (wrangler) await stopGroup(wrangler);
+    await fakes.close();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  process.on("SIGHUP", () => void shutdown(0));
+
+  try {
+    const vars = await ensureDevVars(fakes, existing);
+
+    say("applying D1 migrations locally");
+    // Non-interactive: wrangler skips its confirmation prompt without a TTY and under CI.
+    await runCommand("node", [WRANGLER, "d1", "migrations", "apply", "DB", "--local"], {
+      ...process.env,
+      CI: "1",
+    });
+
+    say(`starting wrangler dev on ${URL_BASE}`);
+    wrangler = spawnGroup("node", [
+      WRANGLER,
+      "dev",
+      "--ip",
+      HOST,
+      "--port",
+      String(PORT),
+      "--show-interactive-dev-session=false",
+    ]);
+    const child = wrangler;
+    child.once("exit", (code, signal) => {
+      if (!stopping) {
+        say(`wrangler dev exited (${code ?? signal})`);
+        void shutdown(code ?? 1);
+      }
+    });
+    await waitForHttp(
+      `${URL_BASE}/healthz`,
+      90_000,
+      () => child.exitCode === null && child.signalCode === null,
+    );
+
+    say("seeding demo data");
+    const providers = JSON.parse(vars.OIDC_PROVIDERS ?? "[]") as { name?: string }[];
+    try {
+      await seed({
+        baseUrl: URL_BASE,
+        adminKey: vars.ADMIN_API_KEY ?? "",
+        controlUrl: fakes.controlUrl,
+        provider: providers[0]?.name ?? fakes.oidc.name,
+        stateFile: join(ROOT, ".dev-state", "seed.json"),
+        log: (line) => say(line),
+      });
+    } catch (error) {
+      say(
+        `seeding failed (the server keeps running): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+
+    console.log(
+      [
+        "",
+        "  ┌──────────────────────────────────────────────────────────────────────────┐",
+        `    Outpost          ${URL_BASE}   (API docs: ${URL_BASE}/docs)`,
+        `    Fake push page   ${fakes.controlUrl}/`,
+        "    Admin key        ADMIN_API_KEY in .dev.vars",
+        "    ID token         npm run -s id-token -- --sub alice [--email a@example.com] [--nonce n]",
+        `                     then POST ${URL_BASE}/v1/auth/oidc {"provider":"${providers[0]?.name ?? "dev"}","idToken":"…"}`,
+        "    Stop             Ctrl-C",
+        "  └──────────────────────────────────────────────────────────────────────────┘",
+        "",
+      ].join("\n"),
+    );
+  } catch (error) {
+    say(error instanceof Error ? error.message : String(error));
+    await shutdown(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[outpost] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
