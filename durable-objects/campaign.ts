@@ -1,4 +1,159 @@
 import { DurableObject } from "cloudflare:workers";
+import { cancelPendingQuery } from "../worker/push/ledger";
+import { completeCampaignIfDone, getCampaign } from "../worker/push/campaigns";
+import { dispatchBucket, markDispatched, planDeliveries } from "../worker/push/fan-out";
+import { planBuckets } from "../worker/push/schedule";
+import { getDb } from "../worker/db/client";
 
-// PLACEHOLDER: filled in by the work that owns it.
-export class CampaignScheduler extends DurableObject<Env> {}
+export interface SchedulerBucket {
+  key: string;
+  fireAt: number;
+  firedAt: number | null;
+}
+
+export interface SchedulerState {
+  campaignId: string | null;
+  planned: boolean;
+  cancelled: boolean;
+  buckets: SchedulerBucket[];
+  alarmAt: number | null;
+}
+
+/**
+ * One per campaign (`idFromName(campaignId)`). It resolves the campaign's targets into the
+ * delivery ledger, keeps the schedule as buckets in its own SQLite (one per timezone for
+ * `localTime`, else one), and on each alarm hands the due buckets to the queue and re-arms for the
+ * next. A bucket is marked fired after it is enqueued, so an alarm that fires again (alarms are
+ * at-least-once) finds nothing due: a no-op. Work is serialised through one promise chain,
+ * because awaiting D1 lets RPC calls (a cancel) interleave.
+ */
+export class CampaignScheduler extends DurableObject<Env> {
+  #sql: SqlStorage;
+  #chain: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {
+      this.#sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
+      this.#sql.exec(
+        `CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, fire_at INTEGER NOT NULL, fired_at INTEGER)`,
+      );
+    });
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(work, work);
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+
+  #get(k: string): string | null {
+    const row = this.#sql.exec<{ v: string }>(`SELECT v FROM meta WHERE k = ?`, k).toArray()[0];
+    return row ? row.v : null;
+  }
+
+  #set(k: string, v: string): void {
+    this.#sql.exec(
+      `INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`,
+      k,
+      v,
+    );
+  }
+
+  #cancelled(): boolean {
+    return this.#get("cancelled") === "1";
+  }
+
+  /** Takes the campaign on (first call) and makes sure an alarm is armed while work remains. */
+  async schedule(campaignId: string, wakeAt: number): Promise<void> {
+    const known = this.#get("campaignId");
+    if (known !== null && known !== campaignId)
+      throw new Error("scheduler already belongs to another campaign");
+    if (this.#cancelled()) return;
+    if (known === null) this.#set("campaignId", campaignId);
+    const finished = this.#get("done") === "1";
+    if (finished) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null) await this.ctx.storage.setAlarm(this.#nextWake() ?? wakeAt);
+  }
+
+  /** Drops every bucket not yet fired; the alarm stops and any running dispatch stops at its next page. */
+  async cancel(): Promise<void> {
+    this.#set("cancelled", "1");
+    this.#sql.exec(`DELETE FROM buckets WHERE fired_at IS NULL`);
+    await this.ctx.storage.deleteAlarm();
+  }
+
+  /** For tests and operators: what the scheduler holds. */
+  async state(): Promise<SchedulerState> {
+    const buckets = this.#sql
+      .exec<{ key: string; fire_at: number; fired_at: number | null }>(
+        `SELECT key, fire_at, fired_at FROM buckets ORDER BY fire_at, key`,
+      )
+      .toArray()
+      .map((b) => ({ key: b.key, fireAt: b.fire_at, firedAt: b.fired_at }));
+    return {
+      campaignId: this.#get("campaignId"),
+      planned: this.#get("planned") === "1",
+      cancelled: this.#cancelled(),
+      buckets,
+      alarmAt: await this.ctx.storage.getAlarm(),
+    };
+  }
+
+  #nextWake(): number | null {
+    const row = this.#sql
+      .exec<{ at: number | null }>(`SELECT min(fire_at) AS at FROM buckets WHERE fired_at IS NULL`)
+      .toArray()[0];
+    return row?.at ?? null;
+  }
+
+  override async alarm(): Promise<void> {
+    await this.#serial(() => this.#run());
+  }
+
+  async #run(): Promise<void> {
+    const campaignId = this.#get("campaignId");
+    if (campaignId === null || this.#cancelled() || this.#get("done") === "1") return;
+    const campaign = await getCampaign(this.env, campaignId);
+    const stop = () => this.#cancelled();
+    if (!campaign || campaign.status === "cancelled") {
+      this.#set("cancelled", "1");
+      return;
+    }
+    const now = Date.now();
+    if (this.#get("planned") !== "1") {
+      const keys = await planDeliveries(this.env, campaign, now, stop);
+      if (stop()) return this.#afterCancel(campaignId);
+      for (const b of planBuckets(campaign, keys, now)) {
+        this.#sql.exec(`INSERT OR IGNORE INTO buckets (key, fire_at) VALUES (?, ?)`, b.key, b.fireAt);
+      }
+      this.#set("planned", "1");
+    }
+    const due = this.#sql
+      .exec<{ key: string }>(
+        `SELECT key FROM buckets WHERE fired_at IS NULL AND fire_at <= ? ORDER BY fire_at, key`,
+        Date.now(),
+      )
+      .toArray();
+    for (const { key } of due) {
+      await dispatchBucket(this.env, campaign, key, Date.now(), stop);
+      if (stop()) return this.#afterCancel(campaignId);
+      this.#sql.exec(`UPDATE buckets SET fired_at = ? WHERE key = ?`, Date.now(), key);
+    }
+    const next = this.#nextWake();
+    if (next !== null) {
+      await this.ctx.storage.setAlarm(next);
+      return;
+    }
+    await markDispatched(this.env, campaignId, Date.now());
+    await completeCampaignIfDone(this.env, campaignId, Date.now());
+    this.#set("done", "1");
+  }
+
+  /** A cancel that raced a running plan or dispatch: rows it inserted after the cancel stay unsent. */
+  async #afterCancel(campaignId: string): Promise<void> {
+    await cancelPendingQuery(getDb(this.env.DB), campaignId);
+  }
+}

@@ -1,2 +1,248 @@
-// PLACEHOLDER (push work): the Cloudflare Queues consumer for push fan-out and its dead letters.
-export async function handleQueue(_batch: MessageBatch<unknown>, _env: Env): Promise<void> {}
+import { inArray } from "drizzle-orm";
+import { getDb, type Db } from "../db/client";
+import { devices, pushCampaigns } from "../db/schema";
+import type { WaitUntil } from "../ops/metrics";
+import { completeCampaignIfDone, toPushMessage, type Campaign } from "./campaigns";
+import { enqueueJobs, isPushJob, type PushJob } from "./fan-out";
+import { activeLeases, claim, markExhausted, markFailedQuery, markSentQuery, releaseQuery } from "./ledger";
+import type { PushOutcome, PushTarget } from "./provider";
+import { pruneDeadToken, sendPush } from "./send";
+
+/** The Workers limit on connections waiting for response headers, per invocation. */
+export const MAX_IN_FLIGHT = 6;
+/** Beyond the queue's own retries (max_retries = 5), a backstop against a row that never settles. */
+export const MAX_ATTEMPTS = 10;
+
+interface Work {
+  campaign: Campaign;
+  deviceId: string;
+  attempt: number;
+  target: PushTarget | null;
+  outcome?: PushOutcome;
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+export async function runLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * The push queue's consumer (and its dead-letter queue's: the DLQ's name ends in `-dlq`).
+ * Claims each device's ledger row before sending, so a redelivered message never pushes twice.
+ */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: WaitUntil): Promise<void> {
+  if (batch.queue.endsWith("-dlq")) return handleDeadLetters(batch, env);
+  const db = getDb(env.DB);
+  const now = Date.now();
+
+  // Group the batch's devices per campaign (a redelivered message may repeat devices).
+  const byCampaign = new Map<string, Set<string>>();
+  for (const msg of batch.messages) {
+    if (!isPushJob(msg.body)) {
+      console.error(JSON.stringify({ level: "error", message: "push queue: malformed message", id: msg.id }));
+      msg.ack();
+      continue;
+    }
+    const set = byCampaign.get(msg.body.campaignId) ?? new Set<string>();
+    for (const d of msg.body.deviceIds) set.add(d);
+    byCampaign.set(msg.body.campaignId, set);
+  }
+  if (byCampaign.size === 0) return;
+
+  const campaigns = new Map(
+    (
+      await db
+        .select()
+        .from(pushCampaigns)
+        .where(inArray(pushCampaigns.id, [...byCampaign.keys()]))
+    ).map((c) => [c.id, c]),
+  );
+  const work: Work[] = [];
+  const deferred: { job: PushJob; delaySeconds: number }[] = [];
+  for (const [campaignId, deviceSet] of byCampaign) {
+    const campaign = campaigns.get(campaignId);
+    if (!campaign) continue;
+    const wanted = [...deviceSet];
+    const claimed = await claim(db, campaignId, wanted, now);
+    const claimedIds = new Set(claimed.map((c) => c.deviceId));
+    // A duplicate of a message another consumer is working on right now: look again after its lease.
+    const unclaimed = wanted.filter((d) => !claimedIds.has(d));
+    for (const [deviceId, leaseUntil] of await activeLeases(db, campaignId, unclaimed, now)) {
+      deferred.push({
+        job: { campaignId, deviceIds: [deviceId] },
+        delaySeconds: Math.ceil((leaseUntil - now) / 1000) + 1,
+      });
+    }
+    const targets = await loadTargets(
+      db,
+      claimed.map((c) => c.deviceId),
+    );
+    for (const c of claimed) {
+      work.push({
+        campaign,
+        deviceId: c.deviceId,
+        attempt: c.attempts,
+        target: targets.get(c.deviceId) ?? null,
+      });
+    }
+  }
+
+  await runLimited(work, MAX_IN_FLIGHT, async (w) => {
+    if (w.attempt > MAX_ATTEMPTS) w.outcome = { kind: "failed", reason: "retries_exhausted" };
+    else if (!w.target) w.outcome = { kind: "failed", reason: "no_token" };
+    else {
+      try {
+        w.outcome = await sendPush(env, w.target, toPushMessage(w.campaign, w.deviceId), w.attempt, { ctx });
+      } catch (error) {
+        // A network error reaching the provider: try again later rather than lose the device.
+        const reason = error instanceof Error ? error.message.slice(0, 80) : "send_error";
+        w.outcome = {
+          kind: "retry",
+          delaySeconds: Math.min(60, 2 ** w.attempt),
+          reason: `network: ${reason}`,
+        };
+      }
+    }
+  });
+
+  const retries = await recordOutcomes(db, env, work, now);
+  await settleMessages(batch, env, retries, deferred);
+  for (const campaignId of byCampaign.keys()) await completeCampaignIfDone(env, campaignId, Date.now());
+}
+
+async function loadTargets(db: Db, deviceIds: string[]): Promise<Map<string, PushTarget>> {
+  if (deviceIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      id: devices.id,
+      provider: devices.pushProvider,
+      token: devices.pushToken,
+      platform: devices.platform,
+      tokenUpdatedAt: devices.pushTokenUpdatedAt,
+      invalidAt: devices.pushTokenInvalidAt,
+    })
+    .from(devices)
+    .where(inArray(devices.id, deviceIds));
+  const out = new Map<string, PushTarget>();
+  for (const r of rows) {
+    // A token pruned or removed since targeting is not sent to.
+    if (!r.provider || !r.token || r.invalidAt !== null) continue;
+    out.set(r.id, {
+      deviceId: r.id,
+      provider: r.provider,
+      token: r.token,
+      platform: r.platform,
+      tokenUpdatedAt: r.tokenUpdatedAt,
+    });
+  }
+  return out;
+}
+
+interface Retry {
+  campaignId: string;
+  deviceId: string;
+  delaySeconds: number;
+}
+
+/** Writes every outcome to the ledger, grouped into one statement per (campaign, state, reason). */
+async function recordOutcomes(db: Db, env: Env, work: Work[], now: number): Promise<Retry[]> {
+  const groups = new Map<
+    string,
+    { campaignId: string; kind: PushOutcome["kind"]; reason: string; ids: string[] }
+  >();
+  const retries: Retry[] = [];
+  for (const w of work) {
+    const o = w.outcome;
+    if (!o) continue;
+    const reason = o.kind === "sent" ? "" : o.reason;
+    const key = `${w.campaign.id}\u0000${o.kind}\u0000${reason}`;
+    const g = groups.get(key) ?? { campaignId: w.campaign.id, kind: o.kind, reason, ids: [] };
+    g.ids.push(w.deviceId);
+    groups.set(key, g);
+    if (o.kind === "retry")
+      retries.push({ campaignId: w.campaign.id, deviceId: w.deviceId, delaySeconds: o.delaySeconds });
+    if (o.kind === "prune" && w.target) await pruneDeadToken(env.DB, w.target, now);
+  }
+  const statements = [...groups.values()].map((g) => {
+    switch (g.kind) {
+      case "sent":
+        return markSentQuery(db, g.campaignId, g.ids, now);
+      case "prune":
+        return markFailedQuery(db, g.campaignId, g.ids, "pruned", g.reason);
+      case "failed":
+        return markFailedQuery(db, g.campaignId, g.ids, "failed", g.reason);
+      case "retry":
+        return releaseQuery(db, g.campaignId, g.ids, g.reason);
+    }
+  });
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
+  return retries;
+}
+
+/**
+ * Acks what is done. A device to retry goes back through the queue with the provider's delay:
+ * a one-device message is retried as itself (so the queue counts its attempts and dead-letters
+ * it after max_retries); a device from a larger message gets a one-device message of its own.
+ */
+async function settleMessages(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  retries: Retry[],
+  deferred: { job: PushJob; delaySeconds: number }[],
+): Promise<void> {
+  const retryOf = new Map(retries.map((r) => [`${r.campaignId}\u0000${r.deviceId}`, r]));
+  const fresh: { job: PushJob; delaySeconds: number }[] = [...deferred];
+  for (const msg of batch.messages) {
+    if (!isPushJob(msg.body)) continue;
+    const body = msg.body;
+    const mine = body.deviceIds
+      .map((d) => retryOf.get(`${body.campaignId}\u0000${d}`))
+      .filter((r): r is Retry => r !== undefined);
+    for (const r of mine) retryOf.delete(`${r.campaignId}\u0000${r.deviceId}`);
+    if (body.deviceIds.length === 1 && mine[0]) {
+      msg.retry({ delaySeconds: clampDelay(mine[0].delaySeconds) });
+      continue;
+    }
+    for (const r of mine)
+      fresh.push({
+        job: { campaignId: r.campaignId, deviceIds: [r.deviceId] },
+        delaySeconds: r.delaySeconds,
+      });
+    msg.ack();
+  }
+  // Group by delay so each sendBatch carries one delay.
+  const byDelay = new Map<number, PushJob[]>();
+  for (const f of fresh) {
+    const d = clampDelay(f.delaySeconds);
+    byDelay.set(d, [...(byDelay.get(d) ?? []), f.job]);
+  }
+  for (const [delaySeconds, jobs] of byDelay) await enqueueJobs(env.PUSH_QUEUE, jobs, delaySeconds);
+}
+
+/** Queues accept delays up to 12 hours (43,200 s); a provider's Retry-After can be anything. */
+function clampDelay(seconds: number): number {
+  return Math.max(0, Math.min(43_200, Math.ceil(seconds)));
+}
+
+/** Messages whose retries are spent: their devices that are still waiting failed for good. */
+async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = getDb(env.DB);
+  const now = Date.now();
+  const touched = new Set<string>();
+  for (const msg of batch.messages) {
+    if (isPushJob(msg.body)) {
+      await markExhausted(db, msg.body.campaignId, msg.body.deviceIds, now);
+      touched.add(msg.body.campaignId);
+    }
+    msg.ack();
+  }
+  for (const campaignId of touched) await completeCampaignIfDone(env, campaignId, Date.now());
+}

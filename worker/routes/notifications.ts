@@ -1,4 +1,86 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { getDb } from "../db/client";
+import { ApiError, notFound } from "../errors";
+import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
+import { listInbox, markInboxRead } from "../push/inbox";
 
-// PLACEHOLDER: filled in by the work that owns this resource.
 export const notificationsRoutes = createRouter();
+
+const Item = z.object({
+  id: z.string(),
+  campaignId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  data: z.record(z.string(), z.string()),
+  createdAt: z.number(),
+  readAt: z.number().nullable(),
+});
+
+const problem = { description: "Problem details (application/problem+json)" };
+
+notificationsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["notifications"],
+    summary: "The caller's in-app inbox, newest first",
+    description: "`cursor` is the previous page's `cursor` (a number); `limit` 1..100, default 20.",
+    middleware: [requireUser()],
+    request: {
+      query: z.object({
+        cursor: z
+          .string()
+          .regex(/^[1-9]\d{0,15}$/, "must be a cursor returned by a previous page")
+          .optional(),
+        limit: z
+          .string()
+          .regex(/^\d{1,3}$/, "must be an integer from 1 to 100")
+          .refine((v) => Number(v) >= 1 && Number(v) <= 100, "must be an integer from 1 to 100")
+          .optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: "One page",
+        content: {
+          "application/json": { schema: z.object({ items: z.array(Item), cursor: z.number().nullable() }) },
+        },
+      },
+      400: problem,
+      401: problem,
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    if (!auth) throw new ApiError(401, "unauthorized");
+    const { cursor, limit } = c.req.valid("query");
+    const page = await listInbox(
+      getDb(c.env.DB),
+      auth.userId,
+      limit === undefined ? 20 : Number(limit),
+      cursor === undefined ? null : Number(cursor),
+    );
+    c.header("Cache-Control", "private, no-store");
+    return c.json(page, 200);
+  },
+);
+
+notificationsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/read",
+    tags: ["notifications"],
+    summary: "Mark an inbox entry read (idempotent)",
+    middleware: [requireUser()],
+    request: { params: z.object({ id: z.string().min(1).max(64) }) },
+    responses: { 204: { description: "Read" }, 401: problem, 404: problem },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    if (!auth) throw new ApiError(401, "unauthorized");
+    const { id } = c.req.valid("param");
+    if (!(await markInboxRead(getDb(c.env.DB), auth.userId, id, Date.now()))) throw notFound();
+    return c.body(null, 204);
+  },
+);

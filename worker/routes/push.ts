@@ -1,4 +1,206 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { getDb } from "../db/client";
+import { ApiError, invalidBody, invalidQuery, notFound } from "../errors";
+import { parseRange } from "../lib/semver";
+import { requireAdmin } from "../middleware/admin";
+import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
+import { cancelCampaign, createCampaign, getCampaign, validateCampaignPayload } from "../push/campaigns";
+import { recordOpen } from "../push/ledger";
+import { campaignStats } from "../push/stats";
 
-// PLACEHOLDER: filled in by the work that owns this resource.
 export const pushRoutes = createRouter();
+
+const Id = z.string().min(1).max(128);
+const MAX_SCHEDULE_AHEAD_MS = 366 * 86_400_000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const Target = z.strictObject({
+  userIds: z.array(Id).min(1).max(10_000).optional(),
+  deviceIds: z.array(Id).min(1).max(10_000).optional(),
+  platforms: z
+    .array(z.enum(["ios", "android"]))
+    .min(1)
+    .max(2)
+    .optional(),
+  topics: z.array(z.string().min(1).max(128)).min(1).max(100).optional(),
+  appVersion: z
+    .string()
+    .min(1)
+    .max(256)
+    .refine((v) => parseRange(v) !== null, "must be a valid semver range, e.g. >=3.0.0")
+    .optional(),
+  /** Language tags or prefixes: `de` matches `de-CH`. */
+  locales: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, "must be a language tag such as de or de-CH"),
+    )
+    .min(1)
+    .max(100)
+    .optional(),
+});
+
+const CampaignBody = z.strictObject({
+  title: z.string().min(1).max(200).optional(),
+  body: z.string().min(1).max(2000).optional(),
+  data: z.record(z.string().min(1).max(128), z.string()).optional(),
+  target: Target,
+  sendAt: z.number().int().min(0).optional(),
+  localTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)")
+    .optional(),
+  collapseKey: z.string().min(1).max(64).optional(),
+  ttlSeconds: z.number().int().min(0).max(2_419_200).optional(),
+  priority: z.enum(["high", "normal"]).optional(),
+  silent: z.boolean().optional(),
+});
+
+const Created = z.object({ id: z.string(), status: z.enum(["scheduled", "sending"]) });
+const Stats = z.object({
+  targeted: z.number(),
+  sent: z.number(),
+  failed: z.record(z.string(), z.number()),
+  pruned: z.number(),
+  opened: z.number(),
+  pending: z.number(),
+  cancelled: z.number(),
+});
+const CampaignView = z.object({
+  id: z.string(),
+  status: z.enum(["scheduled", "sending", "sent", "cancelled"]),
+  stats: Stats,
+  createdAt: z.number(),
+  sendAt: z.number().nullable(),
+  localTime: z.string().nullable(),
+  silent: z.boolean(),
+});
+
+const problem = { description: "Problem details (application/problem+json)" };
+
+pushRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/campaigns",
+    tags: ["push"],
+    summary: "Create a push campaign (admin)",
+    description:
+      "Answers 202 as soon as the campaign is stored and scheduled; provider calls happen in the queue. " +
+      "An optional `Idempotency-Key` header (1-255 visible ASCII characters) makes a retry return the " +
+      "same campaign; reusing it for a different body is 409 idempotency_conflict.",
+    middleware: [requireAdmin()],
+    request: { body: { content: { "application/json": { schema: CampaignBody } }, required: true } },
+    responses: {
+      202: { description: "Accepted", content: { "application/json": { schema: Created } } },
+      400: problem,
+      401: problem,
+      403: problem,
+      409: problem,
+    },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const key = c.req.header("Idempotency-Key") ?? null;
+    if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
+      throw invalidQuery("Idempotency-Key must be 1 to 255 visible ASCII characters", [
+        { path: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters" },
+      ]);
+    }
+    const now = Date.now();
+    const errors = validateCampaignPayload(input);
+    if (input.sendAt !== undefined && input.sendAt > now + MAX_SCHEDULE_AHEAD_MS) {
+      errors.push({ path: "sendAt", message: "must be within a year" });
+    }
+    if (errors.length > 0) throw invalidBody("The campaign cannot be sent as given", errors);
+    const { campaign, replayed } = await createCampaign(c.env, input, key, now);
+    if (replayed) c.header("Idempotent-Replayed", "true");
+    c.header("Cache-Control", "no-store");
+    const status = campaign.createdStatus === "scheduled" ? "scheduled" : "sending";
+    return c.json({ id: campaign.id, status }, 202);
+  },
+);
+
+pushRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/campaigns/{id}",
+    tags: ["push"],
+    summary: "A campaign's status and delivery stats (admin)",
+    middleware: [requireAdmin()],
+    request: { params: z.object({ id: Id }) },
+    responses: {
+      200: { description: "The campaign", content: { "application/json": { schema: CampaignView } } },
+      401: problem,
+      403: problem,
+      404: problem,
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const campaign = await getCampaign(c.env, id);
+    if (!campaign) throw notFound("No such campaign");
+    const stats = await campaignStats(getDb(c.env.DB), id);
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      {
+        id: campaign.id,
+        status: campaign.status,
+        stats,
+        createdAt: campaign.createdAt,
+        sendAt: campaign.sendAt,
+        localTime: campaign.localTime,
+        silent: campaign.silent,
+      },
+      200,
+    );
+  },
+);
+
+pushRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/campaigns/{id}",
+    tags: ["push"],
+    summary: "Cancel what has not been sent yet (admin)",
+    description:
+      "204 also when the campaign was already cancelled. A campaign that has been sent completely " +
+      "cannot be cancelled: 409 conflict.",
+    middleware: [requireAdmin()],
+    request: { params: z.object({ id: Id }) },
+    responses: { 204: { description: "Cancelled" }, 401: problem, 403: problem, 404: problem, 409: problem },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const result = await cancelCampaign(c.env, id, Date.now());
+    if (result === "not_found") throw notFound("No such campaign");
+    if (result === "already_sent") throw new ApiError(409, "conflict", "The campaign has already been sent");
+    return c.body(null, 204);
+  },
+);
+
+pushRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/opened",
+    tags: ["push"],
+    summary: "The app reports that the user opened a push (counted once per device)",
+    middleware: [requireUser()],
+    request: {
+      body: {
+        content: { "application/json": { schema: z.strictObject({ campaignId: Id, deviceId: Id }) } },
+        required: true,
+      },
+    },
+    responses: { 204: { description: "Recorded" }, 400: problem, 401: problem, 404: problem },
+  }),
+  async (c) => {
+    const { campaignId, deviceId } = c.req.valid("json");
+    const auth = c.get("auth");
+    if (!auth) throw new ApiError(401, "unauthorized");
+    const ok = await recordOpen(getDb(c.env.DB), auth.userId, campaignId, deviceId, Date.now());
+    if (!ok) throw notFound("No such delivery");
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,140 @@
+import { and, asc, gt, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { devices } from "../db/schema";
+import { parseRange, satisfies, type SemverRange } from "../lib/semver";
+
+/** Who a campaign goes to. Every criterion given must match (AND); within a list, any (OR). */
+export interface CampaignTarget {
+  userIds?: string[];
+  deviceIds?: string[];
+  platforms?: ("ios" | "android")[];
+  topics?: string[];
+  /** A semver range (`>=3.0.0`, `^3.1`, `3.x || >=4.2.0`). */
+  appVersion?: string;
+  /** Language prefixes or full tags: `de` matches `de`, `de-CH` and `de_AT`. */
+  locales?: string[];
+}
+
+export interface TargetedDevice {
+  id: string;
+  userId: string;
+  timezone: string | null;
+}
+
+/** Inclusive `app_version_key` bounds for one `||` alternative of a range. */
+export interface KeyBounds {
+  min: number | null;
+  max: number | null;
+}
+
+const key = (v: { major: number; minor: number; patch: number }) => v.major * 1e12 + v.minor * 1e6 + v.patch;
+
+/**
+ * Loosened SQL bounds for a semver range, one per `||` alternative. `app_version_key` folds
+ * pre-releases onto their release, so strict comparisons become inclusive here and the exact
+ * test (`satisfies`) runs in code on the narrowed rows.
+ */
+export function appVersionKeyBounds(range: SemverRange): KeyBounds[] {
+  return range.map((set) => {
+    let min: number | null = null;
+    let max: number | null = null;
+    for (const c of set) {
+      const k = key(c.version);
+      if (c.op === ">" || c.op === ">=" || c.op === "=") min = min === null ? k : Math.max(min, k);
+      if (c.op === "<" || c.op === "<=" || c.op === "=") max = max === null ? k : Math.min(max, k);
+    }
+    return { min, max };
+  });
+}
+
+/** `de` matches `de`, `de-CH`, `de_CH`; case-insensitive. Mirrors the SQL filter. */
+export function localeMatches(deviceLocale: string | null, wanted: string[]): boolean {
+  if (!deviceLocale) return false;
+  const norm = deviceLocale.toLowerCase().replaceAll("_", "-");
+  return wanted.some((w) => {
+    const p = w.toLowerCase();
+    return norm === p || norm.startsWith(`${p}-`);
+  });
+}
+
+const jsonList = (values: readonly string[]) => JSON.stringify(values);
+
+/**
+ * The SQL filter for a target. List criteria travel as one JSON parameter each
+ * (`IN (SELECT value FROM json_each(?))`), so no statement ever nears D1's 100 bound
+ * parameters however long the lists are, and no user input is spliced into SQL text.
+ */
+export function targetWhere(target: CampaignTarget): SQL {
+  const conditions: (SQL | undefined)[] = [
+    isNotNull(devices.pushToken),
+    isNotNull(devices.pushProvider),
+    isNull(devices.pushTokenInvalidAt),
+  ];
+  if (target.userIds)
+    conditions.push(sql`${devices.userId} IN (SELECT value FROM json_each(${jsonList(target.userIds)}))`);
+  if (target.deviceIds)
+    conditions.push(sql`${devices.id} IN (SELECT value FROM json_each(${jsonList(target.deviceIds)}))`);
+  if (target.platforms)
+    conditions.push(sql`${devices.platform} IN (SELECT value FROM json_each(${jsonList(target.platforms)}))`);
+  if (target.topics)
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM device_topics dt WHERE dt.device_id = ${devices.id}
+        AND dt.topic IN (SELECT value FROM json_each(${jsonList(target.topics)})))`,
+    );
+  if (target.locales) {
+    const wanted = jsonList(target.locales.map((l) => l.toLowerCase()));
+    const norm = sql`lower(replace(${devices.locale}, '_', '-'))`;
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM json_each(${wanted}) l
+        WHERE ${norm} = l.value OR substr(${norm}, 1, length(l.value) + 1) = l.value || '-')`,
+    );
+  }
+  if (target.appVersion) {
+    const range = parseRange(target.appVersion);
+    // Validation rejects invalid ranges; should one slip through, it matches nothing.
+    if (!range) return sql`0`;
+    const alternatives = appVersionKeyBounds(range).map(({ min, max }) => {
+      const parts = [
+        min === null ? undefined : sql`${devices.appVersionKey} >= ${min}`,
+        max === null ? undefined : sql`${devices.appVersionKey} <= ${max}`,
+      ].filter((p): p is SQL => p !== undefined);
+      return parts.length ? sql.join(parts, sql` AND `) : sql`1`;
+    });
+    conditions.push(isNotNull(devices.appVersionKey));
+    conditions.push(sql`(${sql.join(alternatives, sql` OR `)})`);
+  }
+  return and(...conditions) ?? sql`1`;
+}
+
+export interface TargetPage {
+  devices: TargetedDevice[];
+  /** The last device id the SQL page read (even if filtered out in code), or null at the end. */
+  next: string | null;
+}
+
+/** One keyset page of targeted devices, ordered by id, after `after`. */
+export async function targetPage(
+  db: Db,
+  target: CampaignTarget,
+  after: string | null,
+  limit: number,
+): Promise<TargetPage> {
+  const rows = await db
+    .select({
+      id: devices.id,
+      userId: devices.userId,
+      timezone: devices.timezone,
+      appVersion: devices.appVersion,
+    })
+    .from(devices)
+    .where(and(targetWhere(target), after === null ? undefined : gt(devices.id, after)))
+    .orderBy(asc(devices.id))
+    .limit(limit);
+  const range = target.appVersion;
+  const kept = range ? rows.filter((r) => r.appVersion !== null && satisfies(r.appVersion, range)) : rows;
+  const last = rows[rows.length - 1];
+  return {
+    devices: kept.map(({ id, userId, timezone }) => ({ id, userId, timezone })),
+    next: rows.length === limit && last ? last.id : null,
+  };
+}
