@@ -1,4 +1,110 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { resolveConfigForDevice } from "../config/resolve";
+import { unauthorized } from "../errors";
+import { etagOf } from "../lib/etag";
+import { timed } from "../middleware/request-log";
+import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
+import { imageQuality, imageWidth, pageSize, TAILORING_HEADERS } from "../tailor/decisions";
+import { assembleHome, HOME_FIELD_SHAPE, readHome } from "../tailor/home-screen";
+import { parseImageHosts } from "../tailor/images";
+import { applySelection, parseFieldSelection } from "../tailor/project";
 
-// PLACEHOLDER: filled in by the work that owns this resource.
+/** Whole screens in one round trip, tailored to the device (the BFF part), mounted at /v1/screens. */
 export const screensRoutes = createRouter();
+
+const Problem = { description: "Problem details (application/problem+json)" };
+
+const HomeScreenSchema = z
+  .object({
+    user: z.object({ id: z.string(), email: z.string().nullable(), anonymous: z.boolean() }).partial(),
+    spaces: z.array(
+      z
+        .object({
+          id: z.string(),
+          name: z.string(),
+          role: z.enum(["owner", "editor", "viewer"]),
+          recordCount: z.number().int(),
+        })
+        .partial(),
+    ),
+    recent: z.array(
+      z
+        .object({ space: z.string(), collection: z.string(), key: z.string(), version: z.number().int() })
+        .catchall(z.unknown())
+        .openapi({ description: "Identity plus the record's value fields this app version knows" }),
+    ),
+    unreadCount: z.number().int(),
+    config: z
+      .object({ minVersion: z.string().nullable(), flags: z.record(z.string(), z.unknown()) })
+      .partial(),
+  })
+  .partial()
+  .openapi("HomeScreen");
+
+/** Every request header the home screen's bytes depend on (the middleware adds Accept-Encoding). */
+const VARY = [...TAILORING_HEADERS, "Authorization"].join(", ");
+
+screensRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/home",
+    tags: ["screens"],
+    summary: "Everything the home screen renders, in one round trip",
+    description:
+      "Tailored to the device profile: fewer recent records on Save-Data or a slow ECT, image URLs " +
+      "sized for DPR × Viewport-Width, fields the app version does not know left out. `fields` picks " +
+      "a sparse field set (`user,recent.title`); picking any key of a list item keeps its identity " +
+      "keys (`space, collection, key, version` for recent records, `id` for spaces).",
+    security: [{ bearer: [] }],
+    middleware: [requireUser()] as const,
+    request: {
+      query: z.object({
+        fields: z
+          .string()
+          .optional()
+          .openapi({ example: "user,recent.title,recent.done", description: "Comma-separated field paths" }),
+      }),
+    },
+    responses: {
+      200: {
+        description: "The home screen, with an ETag per representation",
+        headers: z.object({ ETag: z.string(), Vary: z.string() }),
+        content: { "application/json": { schema: HomeScreenSchema } },
+      },
+      304: { description: "Unchanged since the ETag in If-None-Match" },
+      400: Problem,
+      401: Problem,
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    if (!auth) throw unauthorized();
+    const profile = c.get("profile");
+    const { fields } = c.req.valid("query");
+    // Validate before reading anything: a bad request costs no D1 round trip.
+    const selection = fields === undefined ? undefined : parseFieldSelection(fields, HOME_FIELD_SHAPE);
+
+    const [reads, config] = await Promise.all([
+      timed(c, "d1", () => readHome(c.env.DB, auth.userId, pageSize(profile))),
+      resolveConfigForDevice(c.env, profile, auth.userId),
+    ]);
+    const user = reads.user;
+    if (!user) throw unauthorized("The user no longer exists");
+
+    const body = assembleHome({ ...reads, user }, config, profile.appVersion, {
+      variant: { width: imageWidth(profile), quality: imageQuality(profile) },
+      hosts: parseImageHosts(c.env.IMAGE_HOSTS),
+      origin: new URL(c.req.url).origin,
+    });
+    const json = JSON.stringify(selection ? applySelection(body, selection) : body);
+
+    // The tag covers the tailored body; the compression middleware adds the coding and answers
+    // 304 when the client already holds this representation.
+    c.header("ETag", await etagOf(json));
+    c.header("Cache-Control", "private, no-cache");
+    c.header("Vary", VARY);
+    c.header("Content-Type", "application/json");
+    return c.body(json, 200);
+  },
+);
