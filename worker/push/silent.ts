@@ -1,6 +1,7 @@
 import { and, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { devices, silentPushLog } from "../db/schema";
+import { isValidCollapseId } from "./apns";
 import type { PushTarget } from "./provider";
 import { pruneDeadToken, sendPush } from "./send";
 
@@ -34,6 +35,7 @@ export async function sendSilentSyncPushes(
   );
   const due = targets.filter((t) => claimed.has(t.deviceId));
   const data = { type: "sync", spaceId: payload.spaceId, version: String(payload.version) };
+  const collapseKey = await syncCollapseKey(payload.spaceId);
 
   await forEachLimited(due, MAX_IN_FLIGHT, async (target) => {
     try {
@@ -41,7 +43,7 @@ export async function sendSilentSyncPushes(
         data,
         silent: true,
         priority: "normal",
-        collapseKey: `sync-${payload.spaceId}`,
+        collapseKey,
         messageId: crypto.randomUUID(),
       });
       if (outcome.kind === "prune") await pruneDeadToken(env.DB, target);
@@ -57,6 +59,17 @@ export async function sendSilentSyncPushes(
       );
     }
   });
+}
+
+/**
+ * `sync-<spaceId>`, so a device holding several undelivered sync pushes for one space keeps only
+ * the newest; a space id too long (or odd) for the 64-byte header is replaced by its hash.
+ */
+export async function syncCollapseKey(spaceId: string): Promise<string> {
+  const plain = `sync-${spaceId}`;
+  if (isValidCollapseId(plain)) return plain;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(spaceId)));
+  return `sync-${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** Devices with a live token: none, or a pruned one, means nothing to send. */
