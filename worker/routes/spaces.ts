@@ -1,4 +1,169 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MemberOutcome } from "../../durable-objects/sync-space";
+import {
+  createSharedSpace,
+  ensurePersonalSpace,
+  listMembers,
+  listSpacesOf,
+  personalSpaceId,
+  resolveSpaceId,
+} from "../db/queries/sync-spaces";
+import type { AuthContext } from "../env";
+import { notFound } from "../errors";
+import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
+import { SPACE_ID } from "../sync/protocol";
+import { syncFailure, syncStub } from "./sync";
 
-// PLACEHOLDER: filled in by the work that owns this resource.
+/**
+ * Spaces: every user's personal space (`me`, made on first use) and shared spaces with members.
+ * Roles: the owner (creator) manages members and writes; an editor pushes any mutation to any
+ * record but cannot manage members; a viewer may pull and open a socket but not push.
+ * Non-members get 404 on everything (no existence oracle).
+ */
 export const spacesRoutes = createRouter();
+spacesRoutes.use("*", requireUser());
+
+const problem = { content: { "application/problem+json": { schema: z.object({ code: z.string() }) } } };
+
+const SpaceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(["personal", "shared"]),
+    role: z.enum(["owner", "editor", "viewer"]),
+    version: z.number().int(),
+    createdAt: z.number().int(),
+  })
+  .openapi("Space");
+
+const SpaceIdParam = z.object({
+  id: z
+    .string()
+    .regex(SPACE_ID)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+spacesRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    responses: {
+      200: {
+        description: "The caller's spaces with their role, personal first",
+        content: { "application/json": { schema: z.object({ spaces: z.array(SpaceSchema) }) } },
+      },
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth") as AuthContext;
+    let spaces = await listSpacesOf(c.env.DB, auth.userId);
+    if (!spaces.some((s) => s.id === personalSpaceId(auth.userId))) {
+      await ensurePersonalSpace(c.env.DB, auth.userId);
+      spaces = await listSpacesOf(c.env.DB, auth.userId);
+    }
+    return c.json({ spaces }, 200, { "Cache-Control": "no-store" });
+  },
+);
+
+spacesRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    request: {
+      body: {
+        content: {
+          "application/json": { schema: z.strictObject({ name: z.string().trim().min(1).max(200) }) },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      201: {
+        description: "A new shared space; the caller is its owner",
+        content: { "application/json": { schema: SpaceSchema } },
+      },
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth") as AuthContext;
+    const { name } = c.req.valid("json");
+    const space = await createSharedSpace(c.env.DB, auth.userId, name);
+    return c.json({ ...space, kind: "shared" as const, role: "owner" as const, version: 0 }, 201, {
+      Location: `/v1/spaces/${space.id}`,
+    });
+  },
+);
+
+const MemberSchema = z
+  .object({ userId: z.string(), role: z.enum(["owner", "editor", "viewer"]), createdAt: z.number().int() })
+  .openapi("SpaceMember");
+
+spacesRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/members",
+    request: { params: SpaceIdParam },
+    responses: {
+      200: {
+        description: "The space's members (any member may list them)",
+        content: { "application/json": { schema: z.object({ members: z.array(MemberSchema) }) } },
+      },
+      404: { description: "No such space (or not a member)", ...problem },
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth") as AuthContext;
+    const spaceId = resolveSpaceId(c.req.valid("param").id, auth.userId);
+    const members = await listMembers(c.env.DB, spaceId);
+    if (!members.some((m) => m.userId === auth.userId)) throw notFound("No such space");
+    return c.json({ members }, 200, { "Cache-Control": "no-store" });
+  },
+);
+
+spacesRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/members",
+    request: {
+      params: SpaceIdParam,
+      body: {
+        content: {
+          "application/json": {
+            schema: z.strictObject({
+              userId: z.string().min(1).max(128),
+              role: z.enum(["editor", "viewer"]),
+            }),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: {
+        description: "The member was added (or their role changed)",
+        content: {
+          "application/json": {
+            schema: z.object({ spaceId: z.string(), userId: z.string(), role: z.string() }),
+          },
+        },
+      },
+      403: { description: "Not the owner, a personal space, or the owner's own role", ...problem },
+      404: { description: "No such space (or not a member), or no such user", ...problem },
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth") as AuthContext;
+    const spaceId = resolveSpaceId(c.req.valid("param").id, auth.userId);
+    const { userId, role } = c.req.valid("json");
+    // Through the space's object: it caches members and roles, so it must see every change.
+    const outcome = (await syncStub(c.env, spaceId).setMember(
+      spaceId,
+      auth.userId,
+      userId,
+      role,
+    )) as MemberOutcome;
+    if (!outcome.ok) throw syncFailure(outcome);
+    return c.json({ spaceId, userId: outcome.userId, role: outcome.role }, 200);
+  },
+);

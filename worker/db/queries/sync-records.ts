@@ -1,0 +1,249 @@
+import type { StoredRecord } from "../../sync/merge";
+import type { RecordWrite } from "../../sync/plan";
+import { recordKey } from "../../sync/plan";
+import type { RecordValue, WireRecord } from "../../sync/protocol";
+import type { SpaceRole } from "./sync-spaces";
+
+/**
+ * The sync engine's D1 statements. Plain prepared statements with bound parameters: a push is one
+ * heterogeneous `batch()` (a transaction), which is clearer in SQL than through a query builder.
+ * D1 binds at most 100 parameters per statement, so every list is chunked.
+ */
+const KEYS_PER_SELECT = 97; // + space_id + collection
+const ROWS_PER_UPSERT = 14; // 7 parameters per row
+
+interface RecordRow {
+  collection: string;
+  key: string;
+  version: number;
+  deleted: number;
+  value: string | null;
+}
+
+const parseValue = (text: string | null): RecordValue | null =>
+  text === null ? null : (JSON.parse(text) as RecordValue);
+
+export interface SpaceState {
+  version: number;
+  purgeHorizon: number;
+}
+
+export async function loadSpaceState(d1: D1Database, spaceId: string): Promise<SpaceState | null> {
+  const row = await d1
+    .prepare("SELECT version, purge_horizon AS purgeHorizon FROM spaces WHERE id = ?")
+    .bind(spaceId)
+    .first<SpaceState>();
+  return row ?? null;
+}
+
+/** Versions never go back: used when the Durable Object remembers a higher one than D1 holds. */
+export async function raiseSpaceVersion(d1: D1Database, spaceId: string, version: number): Promise<void> {
+  await d1.prepare("UPDATE spaces SET version = MAX(version, ?) WHERE id = ?").bind(version, spaceId).run();
+}
+
+export interface ClientRow {
+  userId: string;
+  lastMutationId: number;
+}
+
+const clientStatement = (d1: D1Database, spaceId: string, clientId: string) =>
+  d1
+    .prepare(
+      "SELECT user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND client_id = ?",
+    )
+    .bind(spaceId, clientId);
+
+/**
+ * Reads, in one round trip, the client's row (unless the caller already knows it) and the
+ * current state of every record in `keys` (`collection`, `key` pairs).
+ */
+export async function loadPushState(
+  d1: D1Database,
+  spaceId: string,
+  clientId: string | null,
+  keys: readonly { collection: string; key: string }[],
+): Promise<{ client: ClientRow | null; records: Map<string, StoredRecord> }> {
+  const byCollection = new Map<string, Set<string>>();
+  for (const k of keys) {
+    const set = byCollection.get(k.collection) ?? new Set<string>();
+    set.add(k.key);
+    byCollection.set(k.collection, set);
+  }
+  const statements: D1PreparedStatement[] = [];
+  if (clientId !== null) statements.push(clientStatement(d1, spaceId, clientId));
+  for (const [collection, set] of byCollection) {
+    const list = [...set];
+    for (let i = 0; i < list.length; i += KEYS_PER_SELECT) {
+      const chunk = list.slice(i, i + KEYS_PER_SELECT);
+      statements.push(
+        d1
+          .prepare(
+            `SELECT collection, key, version, deleted, value FROM records WHERE space_id = ? AND collection = ? AND key IN (${chunk.map(() => "?").join(", ")})`,
+          )
+          .bind(spaceId, collection, ...chunk),
+      );
+    }
+  }
+  const records = new Map<string, StoredRecord>();
+  if (statements.length === 0) return { client: null, records };
+  const results = await d1.batch<unknown>(statements);
+  let client: ClientRow | null = null;
+  results.forEach((result, i) => {
+    if (clientId !== null && i === 0) {
+      client = (result.results[0] as ClientRow | undefined) ?? null;
+      return;
+    }
+    for (const row of result.results as RecordRow[]) {
+      records.set(recordKey(row.collection, row.key), {
+        version: row.version,
+        deleted: row.deleted === 1,
+        value: parseValue(row.value),
+      });
+    }
+  });
+  return { client, records };
+}
+
+export interface CommitInput {
+  spaceId: string;
+  /** The version the Durable Object believes D1 holds; the commit fails if it does not. */
+  fromVersion: number;
+  toVersion: number;
+  writes: readonly RecordWrite[];
+  /** Absent for server-side writes, which belong to no client. */
+  client?: {
+    clientId: string;
+    userId: string;
+    deviceId: string | null;
+    /** The last id the object believes D1 holds; null = the client is new (no row yet). */
+    fromLastMutationId: number | null;
+    toLastMutationId: number;
+  };
+  now: number;
+}
+
+/**
+ * The statements of one commit, for a single `batch()`. Two guards make it a compare-and-swap, so
+ * a stale cache in the Durable Object (say, after a commit whose response was lost) can never
+ * apply anything twice or hand out a version twice: when the stored version or last mutation id
+ * is not the expected one, the CASE yields NULL into a NOT NULL column and the whole batch rolls
+ * back; a client believed new is INSERTed, which fails on its primary key if it is not.
+ */
+export function commitStatements(d1: D1Database, input: CommitInput): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [
+    d1
+      .prepare(
+        "UPDATE spaces SET version = CASE WHEN version = ? THEN ? ELSE NULL END, updated_at = ? WHERE id = ?",
+      )
+      .bind(input.fromVersion, input.toVersion, input.now, input.spaceId),
+  ];
+  const c = input.client;
+  if (c) {
+    statements.push(
+      c.fromLastMutationId === null
+        ? d1
+            .prepare(
+              "INSERT INTO sync_clients (space_id, client_id, user_id, device_id, last_mutation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(input.spaceId, c.clientId, c.userId, c.deviceId, c.toLastMutationId, input.now, input.now)
+        : d1
+            .prepare(
+              "UPDATE sync_clients SET last_mutation_id = CASE WHEN last_mutation_id = ? THEN ? ELSE NULL END, device_id = COALESCE(?, device_id), updated_at = ? WHERE space_id = ? AND client_id = ?",
+            )
+            .bind(c.fromLastMutationId, c.toLastMutationId, c.deviceId, input.now, input.spaceId, c.clientId),
+    );
+  }
+  for (let i = 0; i < input.writes.length; i += ROWS_PER_UPSERT) {
+    const chunk = input.writes.slice(i, i + ROWS_PER_UPSERT);
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO records (space_id, collection, key, version, deleted, value, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT (space_id, collection, key) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, value = excluded.value, updated_at = excluded.updated_at`,
+        )
+        .bind(
+          ...chunk.flatMap((w) => [
+            input.spaceId,
+            w.collection,
+            w.key,
+            w.version,
+            w.deleted ? 1 : 0,
+            w.value === null ? null : JSON.stringify(w.value),
+            input.now,
+          ]),
+        ),
+    );
+  }
+  return statements;
+}
+
+export interface PullSnapshot {
+  /** Null when the space does not exist. */
+  space: (SpaceState & { role: SpaceRole | null }) | null;
+  client: ClientRow | null;
+  changes: WireRecord[];
+}
+
+/**
+ * One consistent read (a batch is a transaction): the space's version, horizon and the caller's
+ * role, the client's last mutation id, and up to `limit` records changed after `cursor` in
+ * version order. Rows are updated in place, so each record appears at most once.
+ */
+export async function loadPullSnapshot(
+  d1: D1Database,
+  input: { spaceId: string; userId: string; clientId: string | undefined; cursor: number; limit: number },
+): Promise<PullSnapshot> {
+  const statements = [
+    d1
+      .prepare(
+        "SELECT s.version AS version, s.purge_horizon AS purgeHorizon, m.role AS role FROM spaces s LEFT JOIN space_members m ON m.space_id = s.id AND m.user_id = ? WHERE s.id = ?",
+      )
+      .bind(input.userId, input.spaceId),
+    d1
+      .prepare(
+        "SELECT collection, key, version, deleted, value FROM records WHERE space_id = ? AND version > ? ORDER BY version LIMIT ?",
+      )
+      .bind(input.spaceId, input.cursor, input.limit),
+  ];
+  if (input.clientId !== undefined) statements.push(clientStatement(d1, input.spaceId, input.clientId));
+  const [spaceResult, recordsResult, clientResult] = await d1.batch<unknown>(statements);
+  const space = (spaceResult?.results[0] as (SpaceState & { role: SpaceRole | null }) | undefined) ?? null;
+  const client = (clientResult?.results[0] as ClientRow | undefined) ?? null;
+  const changes = ((recordsResult?.results ?? []) as RecordRow[]).map((row) => ({
+    collection: row.collection,
+    key: row.key,
+    version: row.version,
+    deleted: row.deleted === 1,
+    value: parseValue(row.value),
+  }));
+  return { space, client, changes };
+}
+
+/**
+ * Purges tombstones last written before `cutoff` and raises the space's purge horizon to the
+ * highest version purged, in one transaction: a cursor below the horizon may have missed a
+ * delete and must resync.
+ */
+export async function purgeTombstones(d1: D1Database, spaceId: string, cutoff: number): Promise<number> {
+  const [, deleted] = await d1.batch([
+    d1
+      .prepare(
+        "UPDATE spaces SET purge_horizon = MAX(purge_horizon, COALESCE((SELECT MAX(version) FROM records WHERE space_id = ? AND deleted = 1 AND updated_at < ?), 0)) WHERE id = ?",
+      )
+      .bind(spaceId, cutoff, spaceId),
+    d1
+      .prepare("DELETE FROM records WHERE space_id = ? AND deleted = 1 AND updated_at < ?")
+      .bind(spaceId, cutoff),
+  ]);
+  return deleted?.meta.changes ?? 0;
+}
+
+/** Devices of the space's members that can receive a push (for background sync). */
+export async function memberPushDevices(d1: D1Database, spaceId: string): Promise<string[]> {
+  const { results } = await d1
+    .prepare(
+      "SELECT d.id AS id FROM devices d JOIN space_members m ON m.user_id = d.user_id WHERE m.space_id = ? AND d.push_token IS NOT NULL AND d.push_token_invalid_at IS NULL",
+    )
+    .bind(spaceId)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
