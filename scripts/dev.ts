@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { type FakeProviders, type FakeProvidersOptions, startFakeProviders } from "../test/fakes";
 import { generateAdminKey, generateSigningKeySet } from "./lib/dev-secrets";
 import { formatDevVar, formatDevVars, parseDevVars } from "./lib/dev-vars";
-import { runCommand, spawnGroup, stopGroup, waitForHttp } from "./lib/processes";
+import { runQuiet, spawnGroup, stopGroup, waitForHttp } from "./lib/processes";
 import { providerBindings } from "./lib/provider-bindings";
 import { seed } from "./seed";
 
@@ -109,6 +109,33 @@ async function ensureDevVars(fakes: FakeProviders, existing: Record<string, stri
   return { ...existing, ...missing };
 }
 
+/**
+ * Ctrl-C reaches the whole foreground process group, but a launcher killed on its own (`timeout
+ * npm run dev`, an IDE's stop button) dies without telling `npm run`'s children: stop when the
+ * group's leader is gone, rather than leave wrangler and workerd serving. Linux only (/proc).
+ */
+function watchLauncher(onGone: () => void): void {
+  let leader: number;
+  try {
+    // /proc/self/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces, so split after ")".
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    leader = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(leader) || leader <= 1 || leader === process.pid) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(leader, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") return;
+      clearInterval(timer);
+      onGone();
+    }
+  }, 1000);
+  timer.unref();
+}
+
 async function main(): Promise<void> {
   for (const port of [PORT, ...Object.values(FAKE_PORTS)]) {
     if (await portTaken(port)) {
@@ -132,6 +159,7 @@ async function main(): Promise<void> {
     await fakes.close();
     process.exit(code);
   };
+  watchLauncher(() => void shutdown(0));
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
   process.on("SIGHUP", () => void shutdown(0));
@@ -141,10 +169,13 @@ async function main(): Promise<void> {
 
     say("applying D1 migrations locally");
     // Non-interactive: wrangler skips its confirmation prompt without a TTY and under CI.
-    await runCommand("node", [WRANGLER, "d1", "migrations", "apply", "DB", "--local"], {
+    const migrated = await runQuiet("node", [WRANGLER, "d1", "migrations", "apply", "DB", "--local"], {
       ...process.env,
       CI: "1",
     });
+    const pending = /Migrations to be applied:([\s\S]*?)\n\?/.exec(migrated)?.[1] ?? "";
+    const applied = pending.match(/\d{4}_\S+\.sql/g) ?? [];
+    say(applied.length > 0 ? `applied ${applied.join(", ")}` : "local D1 already up to date");
 
     say(`starting wrangler dev on ${URL_BASE}`);
     wrangler = spawnGroup("node", [

@@ -1,18 +1,24 @@
 import { type ChildProcess, spawn } from "node:child_process";
 
-/** Runs a command to completion, output forwarded; rejects on a non-zero exit. */
-export function runCommand(
+/**
+ * Runs a command to completion with its output captured; rejects on a non-zero exit with that
+ * output in the error (so a success stays quiet and a failure shows everything).
+ */
+export function runQuiet(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): Promise<void> {
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], env });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
     child.on("exit", (code, signal) =>
       code === 0
-        ? resolve()
-        : reject(new Error(`${command} ${args.join(" ")} exited with ${code ?? signal}`)),
+        ? resolve(output)
+        : reject(new Error(`${command} ${args.join(" ")} exited with ${code ?? signal}:\n${output}`)),
     );
   });
 }
@@ -55,7 +61,7 @@ export async function waitForHttp(url: string, timeoutMs: number, isAlive: () =>
   while (Date.now() < deadline) {
     if (!isAlive()) throw new Error(`the server exited before ${url} answered`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
       await res.body?.cancel();
       if (res.ok) return;
     } catch {
