@@ -70,6 +70,10 @@ export function header(req: IncomingMessage, name: string): string | undefined {
 
 /** Starts listening and returns the base URL (no trailing slash). Port 0 picks a free port. */
 export function listen(server: Server, host: string, port: number): Promise<string> {
+  // Node's 5 s idle timeout races clients that reuse a pooled connection just as it closes
+  // (ECONNRESET in an unrelated test); outlive the clients' own idle timeouts instead.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
