@@ -99,7 +99,8 @@ describe("app version policy", () => {
 
   it("lets requests without a platform or version header pass", async () => {
     const user = await anonymousUser();
-    for (const headers of [{ "X-App-Version": "0.1.0" }, { "X-Platform": "ios" }, {}]) {
+    const variants: Record<string, string>[] = [{ "X-App-Version": "0.1.0" }, { "X-Platform": "ios" }, {}];
+    for (const headers of variants) {
       expect((await call("/v1/devices", { headers, token: user.accessToken })).status).toBe(200);
     }
   });

@@ -62,8 +62,7 @@ export function countMetric(
   if (!Object.keys(labels).every(isValidLabelName)) return;
   addToBuffer(name, labels, by);
   const now = Date.now();
-  if (bufferedIncrements < FLUSH_EVERY && now - lastFlushAt < FLUSH_INTERVAL_MS) return;
-  lastFlushAt = now;
+  if (bufferedIncrements < FLUSH_EVERY && now - lastFlushAt < FLUSH_INTERVAL_MS && now >= lastFlushAt) return;
   const flushing = flushMetrics(env);
   if (ctx) {
     try {
@@ -80,6 +79,7 @@ export function countMetric(
  * On failure the counts go back into the buffer for the next attempt.
  */
 export async function flushMetrics(env: Env): Promise<void> {
+  lastFlushAt = Date.now();
   if (buffer.size === 0) return;
   const deltas = [...buffer.values()];
   buffer.clear();

@@ -83,7 +83,9 @@ adminRoutes.openapi(
   async (c) => {
     const text = await scrapeMetrics(c.env);
     c.header("Cache-Control", "no-store");
-    c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    return c.text(text, 200);
+    const res = c.text(text, 200);
+    // c.text sets plain text/plain; Prometheus reads the exposition version from this header.
+    res.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return res;
   },
 );
