@@ -5,7 +5,7 @@
  * - The session has a current generation g. Tokens of generation g that are unused are live.
  * - Spending a live token moves the session to g+1 and mints one token of g+1.
  * - Re-presenting the *immediately previous* token (the generation g-1 token whose use moved
- *   the session to g) within `refreshGraceMs()` of its use is a retry: it mints another token
+ *   the session to g) within `REFRESH_GRACE_MS` of its use is a retry: it mints another token
  *   of generation g — a sibling — and revokes nothing. The phone that lost a response, or raced
  *   itself, ends up with a working token whichever response it kept. Siblings are not
  *   independent chains: the first one spent moves the session on, and every other sibling
@@ -21,11 +21,6 @@ export const REFRESH_TOKEN_TTL_MS = 60 * 24 * 60 * 60 * 1000;
 
 /** The contract's retry window for the immediately previous refresh token. */
 export const REFRESH_GRACE_MS = 10_000;
-
-/** Read through a function so every use shares one definition (tests move the clock instead). */
-export function refreshGraceMs(): number {
-  return REFRESH_GRACE_MS;
-}
 
 /** A new opaque refresh token: 32 random bytes, base64url (43 characters). */
 export function generateRefreshToken(): string {

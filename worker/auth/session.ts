@@ -8,11 +8,11 @@ import type { UserRow } from "../db/queries/auth-users";
 import { ApiError } from "../errors";
 import { signAccessToken } from "./jwt";
 import {
+  REFRESH_GRACE_MS,
   REFRESH_TOKEN_TTL_MS,
   classifyRefresh,
   generateRefreshToken,
   hashRefreshToken,
-  refreshGraceMs,
 } from "./refresh";
 import { markSessionLive, markSessionRevoked } from "./session-cache";
 
@@ -71,7 +71,7 @@ export async function refreshSession(env: Env, presented: string): Promise<Token
   const now = Date.now();
   const next = generateRefreshToken();
   const [hash, nextHash] = await Promise.all([hashRefreshToken(presented), hashRefreshToken(next)]);
-  const attempt = await attemptRefresh(env.DB, hash, nextHash, now, refreshGraceMs(), REFRESH_TOKEN_TTL_MS);
+  const attempt = await attemptRefresh(env.DB, hash, nextHash, now, REFRESH_GRACE_MS, REFRESH_TOKEN_TTL_MS);
   if (attempt.minted) {
     const { sessionId, userId, anonymous } = attempt.minted;
     markSessionLive(sessionId, now);
@@ -79,7 +79,7 @@ export async function refreshSession(env: Env, presented: string): Promise<Token
     return { accessToken: signed.token, refreshToken: next, expiresIn: signed.expiresIn };
   }
   // Nothing was minted, so nothing changed: the state read back is the state we were refused on.
-  if (attempt.state && classifyRefresh(attempt.state, now, refreshGraceMs()) === "reuse") {
+  if (attempt.state && classifyRefresh(attempt.state, now, REFRESH_GRACE_MS) === "reuse") {
     await endSession(env, attempt.state.sessionId, "reuse");
     throw new ApiError(
       401,
