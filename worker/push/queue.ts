@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { getDb, type Db } from "../db/client";
 import { devices, pushCampaigns } from "../db/schema";
 import type { WaitUntil } from "../ops/metrics";
@@ -61,7 +61,9 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: 
       await db
         .select()
         .from(pushCampaigns)
-        .where(inArray(pushCampaigns.id, [...byCampaign.keys()]))
+        .where(
+          sql`${pushCampaigns.id} IN (SELECT value FROM json_each(${JSON.stringify([...byCampaign.keys()])}))`,
+        )
     ).map((c) => [c.id, c]),
   );
   const work: Work[] = [];
@@ -129,7 +131,7 @@ async function loadTargets(db: Db, deviceIds: string[]): Promise<Map<string, Pus
       invalidAt: devices.pushTokenInvalidAt,
     })
     .from(devices)
-    .where(inArray(devices.id, deviceIds));
+    .where(sql`${devices.id} IN (SELECT value FROM json_each(${JSON.stringify(deviceIds)}))`);
   const out = new Map<string, PushTarget>();
   for (const r of rows) {
     // A token pruned or removed since targeting is not sent to.
