@@ -110,13 +110,19 @@ describe("the built worker over real sockets", () => {
     expect(me.body).toMatchObject({ id: anonymous.body.user.id, anonymous: false });
   });
 
-  it("refuses an ID token whose signature was tampered with, and one with the wrong nonce", async () => {
+  it("refuses a tampered ID token and a wrong nonce, leaving the anonymous caller as it was", async () => {
+    const anonymous = await fetchJson<TokenPair>(worker.url, "/v1/auth/anonymous", {
+      method: "POST",
+      json: { deviceId: crypto.randomUUID() },
+      headers: device,
+    });
     const sub = `e2e-${crypto.randomUUID()}`;
-    const idToken = await mintIdToken({ sub, nonce: "expected" });
+    const idToken = await mintIdToken({ sub, email: `${sub}@example.com`, nonce: "expected" });
     const [header, payload, signature = ""] = idToken.split(".");
     const flipped = `${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
     const tampered = await fetchJson<{ code: string }>(worker.url, "/v1/auth/oidc", {
       method: "POST",
+      token: anonymous.body.accessToken,
       json: {
         provider: worker.fakes.oidc.name,
         idToken: `${header}.${payload}.${flipped}`,
@@ -129,11 +135,22 @@ describe("the built worker over real sockets", () => {
 
     const wrongNonce = await fetchJson<{ code: string }>(worker.url, "/v1/auth/oidc", {
       method: "POST",
+      token: anonymous.body.accessToken,
       json: { provider: worker.fakes.oidc.name, idToken, nonce: "something-else" },
       headers: device,
     });
     expect(wrongNonce.status).toBe(401);
     expect(wrongNonce.body.code).toBe("invalid_id_token");
+
+    const me = await fetchJson<{ id: string; email: string | null; anonymous: boolean }>(
+      worker.url,
+      "/v1/me",
+      {
+        token: anonymous.body.accessToken,
+        headers: device,
+      },
+    );
+    expect(me.body).toMatchObject({ id: anonymous.body.user.id, email: null, anonymous: true });
   });
 
   it("rotates the refresh token and the new access token works", async () => {
