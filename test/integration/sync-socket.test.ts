@@ -1,0 +1,121 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { PokeMessage } from "../../worker/sync/protocol";
+import { anonymousUser } from "../setup/http";
+import { addMember, createSpace, newClientId, problemCode, pushOk, putTask } from "./sync-helpers";
+
+function upgrade(path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return exports.default.fetch(
+    new Request(`http://outpost.test${path}`, { headers: { Upgrade: "websocket", ...headers } }),
+  );
+}
+
+/** Accepts the client end and collects the pokes it receives. */
+function open(res: Response): {
+  ws: WebSocket;
+  pokes: PokeMessage[];
+  next: (version: number) => Promise<void>;
+} {
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no WebSocket (status ${res.status})`);
+  ws.accept();
+  const pokes: PokeMessage[] = [];
+  const waiters: { version: number; resolve: () => void }[] = [];
+  ws.addEventListener("message", (event) => {
+    const poke = JSON.parse(String(event.data)) as PokeMessage;
+    pokes.push(poke);
+    for (const w of waiters.filter((x) => poke.version >= x.version)) w.resolve();
+  });
+  const next = (version: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (pokes.some((p) => p.version >= version)) return resolve();
+      const timer = setTimeout(() => reject(new Error(`no poke for version ${version}`)), 5_000);
+      waiters.push({
+        version,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  return { ws, pokes, next };
+}
+
+describe("GET /v1/sync/{spaceId}/socket", () => {
+  it("refuses a missing, malformed or forged token with 401 before upgrading", async () => {
+    const u = await anonymousUser();
+    const forged = `${u.accessToken.slice(0, -4)}AAAA`;
+    const attempts = [
+      await upgrade("/v1/sync/me/socket"),
+      await upgrade("/v1/sync/me/socket?token=not-a-jwt"),
+      await upgrade(`/v1/sync/me/socket?token=${forged}`),
+      await upgrade("/v1/sync/me/socket", { Authorization: `Bearer ${forged}` }),
+    ];
+    for (const res of attempts) {
+      expect(res.status).toBe(401);
+      expect(res.webSocket).toBeNull();
+      expect(await problemCode(res)).toBe("unauthorized");
+    }
+  });
+
+  it("answers a non-member 404 without upgrading", async () => {
+    const owner = await anonymousUser();
+    const outsider = await anonymousUser();
+    const spaceId = await createSpace({ token: owner.accessToken });
+    const res = await upgrade(`/v1/sync/${spaceId}/socket?token=${outsider.accessToken}`);
+    expect(res.status).toBe(404);
+    expect(res.webSocket).toBeNull();
+  });
+
+  it("sends the current version on connect and a poke for every commit, to every member's socket", async () => {
+    const owner = await anonymousUser();
+    const viewer = await anonymousUser();
+    const spaceId = await createSpace({ token: owner.accessToken });
+    await addMember({ token: owner.accessToken }, spaceId, viewer.userId, "viewer");
+    const byHeader = open(
+      await upgrade(`/v1/sync/${spaceId}/socket`, {
+        Authorization: `Bearer ${owner.accessToken}`,
+        "X-Device-Id": owner.deviceId,
+      }),
+    );
+    const byQuery = open(await upgrade(`/v1/sync/${spaceId}/socket?token=${viewer.accessToken}`));
+    await byHeader.next(0);
+    await byQuery.next(0);
+    expect(byHeader.pokes[0]).toEqual({ type: "poke", version: 0 });
+
+    const clientId = newClientId();
+    const first = await pushOk({ token: owner.accessToken }, spaceId, clientId, [
+      putTask(1, "a", { title: "a", done: false }),
+    ]);
+    await Promise.all([byHeader.next(first.version), byQuery.next(first.version)]);
+    const second = await pushOk({ token: owner.accessToken }, spaceId, clientId, [
+      putTask(2, "b", { title: "b", done: false }),
+      putTask(3, "c", { title: "c", done: false }),
+    ]);
+    await Promise.all([byHeader.next(second.version), byQuery.next(second.version)]);
+    expect(byQuery.pokes).toEqual([
+      { type: "poke", version: 0 },
+      { type: "poke", version: 1 },
+      { type: "poke", version: 3 },
+    ]);
+    // A push that changes nothing (a retry) moves no version and pokes nobody.
+    await pushOk({ token: owner.accessToken }, spaceId, clientId, [
+      putTask(3, "c", { title: "c", done: false }),
+    ]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(byQuery.pokes).toHaveLength(3);
+    byHeader.ws.close(1000, "bye");
+    byQuery.ws.close(1000, "bye");
+  });
+
+  it("opens the caller's personal space as me", async () => {
+    const u = await anonymousUser();
+    const socket = open(await upgrade(`/v1/sync/me/socket?token=${u.accessToken}`));
+    const res = await pushOk({ token: u.accessToken }, "me", newClientId(), [
+      putTask(1, "a", { title: "a", done: false }),
+    ]);
+    await socket.next(res.version);
+    expect(socket.pokes.at(-1)).toEqual({ type: "poke", version: 1 });
+    socket.ws.close(1000, "bye");
+  });
+});
