@@ -6,6 +6,11 @@ import { createRouter } from "../openapi";
 import { scrapeMetrics } from "../ops/scrape";
 
 export const adminRoutes = createRouter();
+adminRoutes.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
+  type: "http",
+  scheme: "bearer",
+  description: "The ADMIN_API_KEY secret",
+});
 adminRoutes.use("*", requireAdmin());
 
 const revisionHeaders = z.object({

@@ -7,6 +7,12 @@ import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
 
 export const devicesRoutes = createRouter();
+devicesRoutes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "JWT",
+  description: "A user access token from /v1/auth",
+});
 devicesRoutes.use("*", requireUser());
 
 export const MAX_TOPICS = 50;
