@@ -98,20 +98,19 @@ export function createApnsProvider(env: Env): PushProvider {
       } catch (error) {
         return minterUnavailable(error, attempt);
       }
-      for (let remintedOnce = false; ; remintedOnce = true) {
-        const outcome = await post(url, headers, body, provider.token, target, attempt);
-        if (outcome.kind !== "reauth") return outcome;
-        if (remintedOnce) return expiredRetry();
-        let fresh;
-        try {
-          fresh = await reportApnsTokenExpired(env, provider.token);
-        } catch (error) {
-          return minterUnavailable(error, attempt);
-        }
-        // The 20-minute floor kept the same token: resending now would only fail again.
-        if (fresh.token === provider.token) return expiredRetry();
-        provider = fresh;
+      const result = await post(url, headers, body, provider.token, target, attempt);
+      if (result.kind !== "reauth") return result;
+      // 403 ExpiredProviderToken: ask the minter once, resend once if it gave us a new token.
+      let fresh;
+      try {
+        fresh = await reportApnsTokenExpired(env, provider.token);
+      } catch (error) {
+        return minterUnavailable(error, attempt);
       }
+      // The 20-minute floor kept the same token: resending now would only fail again.
+      if (fresh.token === provider.token) return expiredRetry();
+      const again = await post(url, headers, body, fresh.token, target, attempt);
+      return again.kind === "reauth" ? expiredRetry() : again;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { backoffSeconds, classifyPushResult } from "./classify";
+import { backoffSeconds, classifyPushResult, type ClassifiedResult } from "./classify";
 import { FcmAuthError, getFcmAccessToken, invalidateFcmAccessToken, readServiceAccount } from "./fcm-token";
 import type { PushMessage, PushOutcome, PushProvider, PushTarget } from "./provider";
 
@@ -59,41 +59,51 @@ export function createFcmProvider(env: Env): PushProvider {
       }
       const url = `${env.FCM_API_BASE.replace(/\/+$/, "")}/v1/projects/${encodeURIComponent(account.projectId)}/messages:send`;
       const body = JSON.stringify({ message: buildFcmMessage(target, message) });
-      // One fresh token and one resend on 401: a token revoked early, not a configuration error.
-      for (let reauthed = false; ; reauthed = true) {
-        let token: string;
+      const tokenOr = async () => {
         try {
-          token = await getFcmAccessToken(account);
+          return await getFcmAccessToken(account);
         } catch (error) {
           return authFailure(error, attempt);
         }
-        let res: Response;
-        try {
-          res = await fetch(url, {
-            method: "POST",
-            headers: { authorization: `Bearer ${token}`, "content-type": "application/json; charset=utf-8" },
-            body,
-            signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-          });
-        } catch (error) {
-          return networkRetry(error, attempt);
-        }
-        const result = classifyPushResult("fcm", res.status, await readBody(res), {
-          retryAfterHeader: res.headers.get("retry-after"),
-          attempt,
-          tokenUpdatedAt: target.tokenUpdatedAt,
-        });
-        if (result.kind !== "reauth") return result;
-        invalidateFcmAccessToken(token);
-        if (reauthed)
-          return {
-            kind: "retry",
-            delaySeconds: backoffSeconds(attempt, Math.random),
-            reason: "UNAUTHENTICATED",
-          };
-      }
+      };
+      const first = await tokenOr();
+      if (typeof first !== "string") return first;
+      const result = await postOnce(url, body, first, target, attempt);
+      if (result.kind !== "reauth") return result;
+      // 401 for our own OAuth token (revoked or expired early): one fresh token, one resend.
+      invalidateFcmAccessToken(first);
+      const second = await tokenOr();
+      if (typeof second !== "string") return second;
+      const again = await postOnce(url, body, second, target, attempt);
+      if (again.kind !== "reauth") return again;
+      return { kind: "retry", delaySeconds: backoffSeconds(attempt, Math.random), reason: "UNAUTHENTICATED" };
     },
   };
+}
+
+async function postOnce(
+  url: string,
+  body: string,
+  accessToken: string,
+  target: PushTarget,
+  attempt: number,
+): Promise<ClassifiedResult> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json; charset=utf-8" },
+      body,
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+  } catch (error) {
+    return networkRetry(error, attempt);
+  }
+  return classifyPushResult("fcm", res.status, await readBody(res), {
+    retryAfterHeader: res.headers.get("retry-after"),
+    attempt,
+    tokenUpdatedAt: target.tokenUpdatedAt,
+  });
 }
 
 function authFailure(error: unknown, attempt: number): PushOutcome {

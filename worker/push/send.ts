@@ -3,6 +3,7 @@ import { getDb } from "../db/client";
 import { devices } from "../db/schema";
 import { countMetric, type WaitUntil } from "../ops/metrics";
 import { createApnsProvider } from "./apns";
+import { backoffSeconds } from "./classify";
 import { createFcmProvider } from "./fcm";
 import type { PushMessage, PushOutcome, PushProvider, PushTarget } from "./provider";
 
@@ -23,7 +24,25 @@ export async function sendPush(
   if (target.provider === "apns" && target.platform !== "ios") {
     outcome = { kind: "failed", reason: "provider_platform_mismatch" };
   } else {
-    outcome = await providerFor(env, target).send(target, message, attempt);
+    try {
+      outcome = await providerFor(env, target).send(target, message, attempt);
+    } catch (error) {
+      // The clients turn every provider answer and network failure into an outcome; reaching
+      // here is a bug of ours. Retrying keeps the device's push instead of losing the batch.
+      console.error(
+        JSON.stringify({
+          level: "error",
+          message: "push send threw",
+          provider: target.provider,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
+      outcome = {
+        kind: "retry",
+        delaySeconds: backoffSeconds(attempt, Math.random),
+        reason: "internal_error",
+      };
+    }
   }
   recordOutcome(env, options.ctx, target, outcome);
   return outcome;
