@@ -9,6 +9,15 @@ import { startFakeProviders } from "../fakes";
  */
 export default async function setup(project: TestProject) {
   const fakes = await startFakeProviders();
+  // Each test file gets its own Durable Object storage, so each file's ApnsCredentials mints its
+  // own provider token: to the one shared fake APNs that looks like many deployments re-minting
+  // for one team, and its 20-minute rule would answer 429 TooManyProviderTokenUpdates. Off for
+  // the test run (stats.tokenUpdatesTooSoon still counts); tests that want the rule turn it on.
+  await fetch(`${fakes.controlUrl}/apns/token-update-rule`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ enabled: false }),
+  });
   const bindings: Record<string, string> = {
     JWT_SIGNING_KEYS: await generateSigningKeySet(2),
     ADMIN_API_KEY: generateAdminKey(),
