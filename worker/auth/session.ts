@@ -27,10 +27,6 @@ export interface DeviceInfo {
   platform: string | null;
 }
 
-async function accessToken(env: Env, userId: string, sessionId: string, anonymous: boolean) {
-  return signAccessToken(env, { sub: userId, sid: sessionId, anon: anonymous });
-}
-
 /**
  * Starts a session for `user` on a device. `before` are statements that must commit with it
  * (e.g. creating the anonymous user): one D1 batch, one round trip.
@@ -40,13 +36,13 @@ export async function startSession(
   user: UserRow,
   device: DeviceInfo,
   before: D1PreparedStatement[] = [],
-): Promise<TokenPair & { sessionId: string }> {
+): Promise<TokenPair> {
   const now = Date.now();
   const sessionId = crypto.randomUUID();
   const refreshToken = generateRefreshToken();
   const [hash, signed] = await Promise.all([
     hashRefreshToken(refreshToken),
-    accessToken(env, user.id, sessionId, user.anonymous),
+    signAccessToken(env, { sub: user.id, sid: sessionId, anon: user.anonymous }),
   ]);
   await env.DB.batch([
     ...before,
@@ -59,7 +55,7 @@ export async function startSession(
     ),
   ]);
   markSessionLive(sessionId, now);
-  return { accessToken: signed.token, refreshToken, expiresIn: signed.expiresIn, sessionId };
+  return { accessToken: signed.token, refreshToken, expiresIn: signed.expiresIn };
 }
 
 /**
@@ -75,12 +71,16 @@ export async function refreshSession(env: Env, presented: string): Promise<Token
   if (attempt.minted) {
     const { sessionId, userId, anonymous } = attempt.minted;
     markSessionLive(sessionId, now);
-    const signed = await accessToken(env, userId, sessionId, anonymous);
+    const signed = await signAccessToken(env, { sub: userId, sid: sessionId, anon: anonymous });
     return { accessToken: signed.token, refreshToken: next, expiresIn: signed.expiresIn };
   }
   // Nothing was minted, so nothing changed: the state read back is the state we were refused on.
   if (attempt.state && classifyRefresh(attempt.state, now, REFRESH_GRACE_MS) === "reuse") {
     await endSession(env, attempt.state.sessionId, "reuse");
+    // A security event worth an alert: a stolen token, or a client that keeps spent tokens.
+    console.warn(
+      JSON.stringify({ level: "warn", event: "refresh_token_reused", sessionId: attempt.state.sessionId }),
+    );
     throw new ApiError(
       401,
       "refresh_token_reused",

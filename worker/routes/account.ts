@@ -29,7 +29,7 @@ accountRoutes.openapi(
     path: "/me",
     tags: ["account"],
     summary: "The signed-in user",
-    security: [{ bearer: [] }],
+    security: [{ bearerAuth: [] }],
     middleware: [requireUser()] as const,
     responses: {
       200: { description: "The user", content: { "application/json": { schema: UserSchema } } },
@@ -50,7 +50,7 @@ accountRoutes.openapi(
     path: "/sessions",
     tags: ["account"],
     summary: "The user's live sessions (signed-in devices)",
-    security: [{ bearer: [] }],
+    security: [{ bearerAuth: [] }],
     middleware: [requireUser()] as const,
     responses: {
       200: {
@@ -77,7 +77,7 @@ accountRoutes.openapi(
     path: "/sessions/{id}",
     tags: ["account"],
     summary: "Revoke one of the user's sessions (sign that device out)",
-    security: [{ bearer: [] }],
+    security: [{ bearerAuth: [] }],
     middleware: [requireUser()] as const,
     request: { params: z.object({ id: z.string().min(1).max(64) }) },
     responses: { 204: { description: "Revoked" }, 401: Problem, 404: Problem },

@@ -10,6 +10,14 @@ import type { Context } from "hono";
 
 export const authRoutes = createRouter();
 
+// The access-token scheme every user endpoint names (`security: [{ bearerAuth: [] }]`).
+authRoutes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "JWT",
+  description: "An Outpost access token (ES256, ≤ 15 minutes) from /v1/auth/*",
+});
+
 const DeviceId = z
   .string()
   .min(1)
@@ -54,7 +62,7 @@ authRoutes.openapi(
     const { deviceId } = c.req.valid("json");
     const now = Date.now();
     const user: UserRow = { id: crypto.randomUUID(), email: null, anonymous: true };
-    const { sessionId: _sid, ...tokens } = await startSession(c.env, user, deviceOf(c, deviceId), [
+    const tokens = await startSession(c.env, user, deviceOf(c, deviceId), [
       insertUserStatement(c.env.DB, user, now),
     ]);
     c.header("Cache-Control", "no-store");
@@ -91,7 +99,17 @@ authRoutes.openapi(
       identity = await verifyIdToken(c.env, provider, idToken, nonce);
     } catch (error) {
       if (!(error instanceof InvalidIdToken)) throw error;
-      console.log(JSON.stringify({ level: "info", requestId: c.get("requestId"), idToken: error.message }));
+      // The reason is for operators (a misconfigured audience shows up here), never for the client.
+      const reason = error.message;
+      console.log(
+        JSON.stringify({
+          level: "info",
+          event: "invalid_id_token",
+          requestId: c.get("requestId"),
+          provider,
+          reason,
+        }),
+      );
       throw new ApiError(401, "invalid_id_token", "The ID token could not be verified");
     }
     const auth = c.get("auth");
@@ -101,7 +119,7 @@ authRoutes.openapi(
       auth?.anonymous ? auth.userId : undefined,
       Date.now(),
     );
-    const { sessionId: _sid, ...tokens } = await startSession(c.env, user, deviceOf(c, deviceId));
+    const tokens = await startSession(c.env, user, deviceOf(c, deviceId));
     c.header("Cache-Control", "no-store");
     return c.json({ ...tokens, user: userBody(user) }, 200);
   },
@@ -140,7 +158,7 @@ authRoutes.openapi(
     path: "/logout",
     tags: ["auth"],
     summary: "End the caller's session: its refresh token and access tokens stop working",
-    security: [{ bearer: [] }],
+    security: [{ bearerAuth: [] }],
     middleware: [requireUser()] as const,
     responses: { 204: { description: "Signed out" }, 401: Problem },
   }),

@@ -2,7 +2,7 @@ import type { RefreshTokenState } from "../../auth/refresh";
 
 export interface RefreshAttempt {
   /** Set when a new token was minted (a rotation or a grace retry). */
-  minted: { sessionId: string; userId: string; anonymous: boolean; rotated: boolean } | null;
+  minted: { sessionId: string; userId: string; anonymous: boolean } | null;
   /** The presented token's state, for classifying a refusal (null: unknown token). */
   state: (RefreshTokenState & { sessionId: string }) | null;
 }
@@ -11,7 +11,6 @@ interface StateRow {
   session_id: string;
   generation: number;
   used_at: number | null;
-  rotated_to: string | null;
   refresh_generation: number;
   revoked_at: number | null;
   expires_at: number;
@@ -84,7 +83,7 @@ export async function attemptRefresh(
       .bind(now, now + ttlMs, newHash),
     db
       .prepare(
-        `SELECT t.session_id, t.generation, t.used_at, t.rotated_to,
+        `SELECT t.session_id, t.generation, t.used_at,
                 s.refresh_generation, s.revoked_at, s.expires_at, s.user_id, u.anonymous,
                 EXISTS (SELECT 1 FROM refresh_tokens WHERE hash = ?2) AS minted
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
@@ -101,7 +100,6 @@ export async function attemptRefresh(
             sessionId: row.session_id,
             userId: row.user_id,
             anonymous: row.anonymous === 1,
-            rotated: row.rotated_to === newHash,
           }
         : null,
     state: {
