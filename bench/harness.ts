@@ -99,14 +99,15 @@ async function buildBaseline(config: { compatibility_date?: string; compatibilit
 }
 
 export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
+  // autocannon reads a present-but-undefined key as a value ("undefined HTTP method"): omit them.
   const base = {
     url: `${url}${options.path ?? "/"}`,
     connections: options.connections ?? 50,
-    method: options.method,
-    body: options.body,
-    headers: options.headers,
-    requests: options.requests,
     timeout: 10,
+    ...(options.method !== undefined && { method: options.method }),
+    ...(options.body !== undefined && { body: options.body }),
+    ...(options.headers !== undefined && { headers: options.headers }),
+    ...(options.requests !== undefined && { requests: options.requests }),
   };
   const warmup = options.warmupSeconds ?? 1;
   if (warmup > 0) await autocannon({ ...base, duration: warmup });

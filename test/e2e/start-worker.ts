@@ -134,7 +134,17 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
     ADMIN_API_KEY: adminKey,
   };
 
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  // wrangler.toml's bindings, but not a developer's .dev.vars: tests and benchmarks must not change
+  // with local overrides. Naming an env file that does not exist is how wrangler skips .dev.vars
+  // (the option works at runtime; its published type omits it).
+  const noDevVars = { envFiles: [join(ROOT, ".e2e-no-dev-vars")] } as Parameters<
+    typeof unstable_getMiniflareWorkerOptions
+  >[2];
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(
+    join(ROOT, "wrangler.toml"),
+    undefined,
+    noDevVars,
+  );
   const showLogs = options.logs ?? process.env.OUTPOST_E2E_LOGS === "1";
   let mf: Miniflare | undefined;
   try {
