@@ -113,8 +113,16 @@ function expandToken(token: string): Comparator[] | null {
       return [upperFromWildcard ? { op: ">=", version: upperFromWildcard } : { op: ">", version: lower }];
     case "<=":
       return [upperFromWildcard ? { op: "<", version: upperFromWildcard } : { op: "<=", version: lower }];
-    case ">=":
     case "<":
+      // `<4` means "before any 4.x", so 4.0.0-beta is out too (as in npm: `<4.0.0-0`).
+      return [
+        {
+          op,
+          version:
+            (minor === null || patch === null) && !pre.length ? v(lower.major, lower.minor, 0, ["0"]) : lower,
+        },
+      ];
+    case ">=":
       return [{ op, version: lower }];
     default:
       return upperFromWildcard
@@ -135,6 +143,8 @@ export function parseRange(range: string): SemverRange | null {
   const sets: SemverRange = [];
   for (const alternative of trimmed.split("||")) {
     const part = alternative.trim();
+    // `1.0.0 ||` would otherwise add an empty set, which matches every version.
+    if (!part) return null;
     const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(part);
     const tokens = hyphen
       ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`]
