@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { flushMetrics, metricsStub } from "../../worker/ops/metrics";
 import { readServiceAccount, resetFcmTokenCache } from "../../worker/push/fcm-token";
 import { sendPush } from "../../worker/push/send";
 import {
@@ -176,5 +177,27 @@ describe("FCM HTTP v1 client", () => {
     });
     // A configuration error is not our OAuth token: no re-auth round trip.
     expect(tokenExchanges()).toBe(1);
+  });
+
+  it("counts sent, failed and pruned pushes in the metrics", async () => {
+    const counter = async (name: string, labels: Record<string, string>) => {
+      await flushMetrics(env);
+      const series = await metricsStub(env).snapshot();
+      const hit = series.find((d) => d.name === name && JSON.stringify(d.labels) === JSON.stringify(labels));
+      return hit?.value ?? 0;
+    };
+    const sent = await counter("outpost_push_sent_total", { provider: "fcm" });
+    const failed = await counter("outpost_push_failed_total", { reason: "SENDER_ID_MISMATCH" });
+    const pruned = await counter("outpost_push_pruned_total", { provider: "fcm" });
+    const dead = fcmToken();
+    const misconfigured = fcmToken();
+    await script("fcm", dead, [{ status: 404, errorCode: "UNREGISTERED" }]);
+    await script("fcm", misconfigured, [{ status: 403, errorCode: "SENDER_ID_MISMATCH" }]);
+    await sendPush(env, target({ provider: "fcm", token: fcmToken() }), message());
+    await sendPush(env, target({ provider: "fcm", token: dead }), message());
+    await sendPush(env, target({ provider: "fcm", token: misconfigured }), message());
+    expect(await counter("outpost_push_sent_total", { provider: "fcm" })).toBe(sent + 1);
+    expect(await counter("outpost_push_failed_total", { reason: "SENDER_ID_MISMATCH" })).toBe(failed + 1);
+    expect(await counter("outpost_push_pruned_total", { provider: "fcm" })).toBe(pruned + 1);
   });
 });
