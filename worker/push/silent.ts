@@ -9,7 +9,7 @@ import { pruneDeadToken, sendPush } from "./send";
  * Silent (background) pushes that tell devices a sync space changed, so they pull in the
  * background. The sync engine calls this after a commit, never including the device that made
  * the change. Apple throttles background pushes beyond two or three an hour, so each device gets
- * at most one per THROTTLE_MS; a failed attempt still uses its slot, so a failing provider is not
+ * at most one per 20 minutes (across spaces); a failed attempt still uses its slot, so a failing provider is not
  * hammered on every commit.
  */
 
