@@ -143,9 +143,6 @@ export async function campaignCount(): Promise<number> {
   return row?.n ?? 0;
 }
 
-export const visible = (over: Record<string, unknown> = {}) => ({
-  title: "Hello",
-  body: "World",
-  data: { screen: "inbox" },
-  ...over,
-});
+export function visible<T extends Record<string, unknown>>(over: T = {} as T) {
+  return { title: "Hello", body: "World", data: { screen: "inbox" } as Record<string, unknown>, ...over };
+}
