@@ -7,12 +7,7 @@ import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
 
 export const devicesRoutes = createRouter();
-devicesRoutes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-  type: "http",
-  scheme: "bearer",
-  bearerFormat: "JWT",
-  description: "A user access token from /v1/auth",
-});
+// `bearerAuth` (the access-token security scheme) is registered by the auth routes.
 devicesRoutes.use("*", requireUser());
 
 export const MAX_TOPICS = 50;
