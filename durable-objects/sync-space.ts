@@ -66,7 +66,7 @@ export class SyncSpace extends DurableObject<Env> {
   #loaded: Promise<void> | null = null;
   /** Writes run one at a time: awaiting D1 would otherwise let another request in between. */
   #tail: Promise<unknown> = Promise.resolve();
-  #crashAfterCommit = false;
+  #crashAfterCommit: "abort" | "throw" | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -155,9 +155,13 @@ export class SyncSpace extends DurableObject<Env> {
     };
   }
 
-  /** Test hook: the next commit kills the object after D1 commits and before its own write. */
-  async armCrashAfterCommit(): Promise<void> {
-    this.#crashAfterCommit = true;
+  /**
+   * Test hook: the next commit fails after D1 committed and before the object's own write —
+   * `abort` kills the object (a restart), `throw` leaves it running with a stale cache (as after
+   * a D1 response lost on the way back).
+   */
+  async armCrashAfterCommit(mode: "abort" | "throw" = "abort"): Promise<void> {
+    this.#crashAfterCommit = mode;
   }
 
   // ---- sockets and alarms ------------------------------------------------------------------
@@ -334,10 +338,10 @@ export class SyncSpace extends DurableObject<Env> {
         now,
       }),
     );
-    if (this.#crashAfterCommit) {
-      this.#crashAfterCommit = false;
-      this.ctx.abort("test: crash after the D1 commit");
-    }
+    const crash = this.#crashAfterCommit;
+    this.#crashAfterCommit = null;
+    if (crash === "abort") this.ctx.abort("test: crash after the D1 commit");
+    if (crash === "throw") throw new Error("test: failure after the D1 commit");
     this.#version = plan.version;
     if (client)
       this.#clients.set(client.clientId, { userId: client.userId, lastMutationId: client.toLastMutationId });
