@@ -71,6 +71,24 @@ describe("compression of JSON responses", () => {
     },
   );
 
+  it("honours the phone's own Accept-Encoding that the front line keeps in cf.clientAcceptEncoding", async () => {
+    const u = await userWithTasks(30, withImages);
+    // What Cloudflare hands the Worker for a gzip-only phone: the header rewritten, the original in cf.
+    const res = await call("/v1/screens/home", {
+      token: u.accessToken,
+      headers: { "Accept-Encoding": "br, gzip" },
+      cf: { clientAcceptEncoding: "gzip" },
+    });
+    expect(res.headers.get("Content-Encoding")).toBe("gzip");
+    expect(Number(res.headers.get("Content-Length"))).toBe(gzip(await res.text()));
+    const none = await call("/v1/screens/home", {
+      token: u.accessToken,
+      headers: { "Accept-Encoding": "br, gzip" },
+      cf: { clientAcceptEncoding: "" },
+    });
+    expect(none.headers.has("Content-Encoding")).toBe(false);
+  });
+
   it("sends a body under 1 KB plain even to a client that accepts brotli", async () => {
     const res = await call("/healthz", { headers: { "Accept-Encoding": "br, gzip" } });
     expect(res.status).toBe(200);

@@ -19,6 +19,18 @@ export function isCompressible(res: Response): boolean {
 }
 
 /**
+ * What the phone itself accepts. Cloudflare's front line rewrites every request's Accept-Encoding
+ * to `br, gzip` before the Worker sees it and keeps the client's own header in
+ * `cf.clientAcceptEncoding` (miniflare does the same locally), so that is the one to honour:
+ * answering a gzip-only phone in gzip spares the edge a decode and re-encode.
+ */
+export function clientAcceptEncoding(request: Request): string | null {
+  const cf = request.cf as { clientAcceptEncoding?: unknown } | undefined;
+  if (typeof cf?.clientAcceptEncoding === "string") return cf.clientAcceptEncoding;
+  return request.headers.get("Accept-Encoding");
+}
+
+/**
  * Picks the encoding per device profile and encodes exactly once, itself, with
  * `encodeBody: "manual"` so workerd sends the bytes as they are (with "automatic", a body we had
  * encoded would be encoded a second time). Only codings the client accepts are chosen, so nothing
@@ -46,7 +58,7 @@ export function compressResponse(): MiddlewareHandler<AppEnv> {
     const profile = c.get("profile") ?? parseDeviceProfile(c.req.raw.headers);
     const choice = chooseEncoding(
       profile,
-      acceptedCodings(c.req.header("Accept-Encoding")),
+      acceptedCodings(clientAcceptEncoding(c.req.raw)),
       bytes.byteLength,
     );
     const headers = new Headers(res.headers);
