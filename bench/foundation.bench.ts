@@ -5,6 +5,7 @@
  *
  *   npm run bench -- foundation
  */
+import { cpus, loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { bundle, ROOT } from "../test/e2e/start-worker";
 import type { BenchHarness, BenchReport, BenchRow, LoadOptions, LoadResult } from "./harness";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
 
 const DEVICE = { "X-Platform": "ios", "X-App-Version": "3.2.1", "Accept-Language": "de-CH, de;q=0.9" };
@@ -75,8 +76,12 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
   await expectStatus(`${h.url}${h.helloPath}`, {}, 200, "baseline hello");
   await expectStatus(`${h.url}/v1/config`, { headers: authed }, 200, "GET /v1/config");
   await expectStatus(`${h.url}/v1/me`, { headers: authed }, 200, "GET /v1/me");
+  await expectStatus(`${h.url}/.well-known/jwks.json`, {}, 200, "GET /.well-known/jwks.json");
 
   const routes: { name: string; options: LoadOptions }[] = [
+    // The pipeline alone (request id, log line, profile, version policy, no token): separates the
+    // cost of the middleware chain from that of verifying a token and reading config or D1.
+    { name: "GET /.well-known/jwks.json (pipeline, no auth)", options: { path: "/.well-known/jwks.json" } },
     { name: "GET /v1/config (authenticated)", options: { path: "/v1/config", headers: authed } },
     { name: "GET /v1/me", options: { path: "/v1/me", headers: authed } },
   ];
@@ -132,8 +137,13 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     note: built.sizeLine ? `wrangler: ${built.sizeLine.replace("Total Upload: ", "")}` : undefined,
   });
 
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
   return {
-    title: `Foundation (${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, autocannon, Miniflare API)`,
+    title:
+      `Foundation (${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, autocannon, Miniflare API; ` +
+      `${cpus().length} CPUs, load average ${load} at the end)`,
     rows,
   };
 }
