@@ -56,6 +56,13 @@ describe("ApnsCredentials", () => {
     expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
   });
 
+  it("mints once when concurrent RPC callers reach the object through its binding", async () => {
+    const stub = env.APNS_CREDENTIALS.get(env.APNS_CREDENTIALS.idFromName(crypto.randomUUID()));
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => stub.getProviderToken()));
+    expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
+    expect(decodeProtectedHeader(tokens[0]?.token ?? "")).toMatchObject({ kid: env.APNS_KEY_ID });
+  });
+
   it("hands out the same token until it is 45 minutes old", async () => {
     const obj = freshObject();
     const first = await obj.run((minter) => minter.getProviderToken());
