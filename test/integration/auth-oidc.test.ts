@@ -1,35 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { anonymousUser, call } from "../setup/http";
-
-interface IdTokenRequest {
-  sub: string;
-  aud?: string | string[];
-  iss?: string;
-  nonce?: string;
-  email?: string;
-  expiresIn?: number;
-  iat?: number;
-  alg?: "RS256" | "ES256" | "HS256" | "none";
-  signWith?: "known" | "unknown-key";
-}
+import { anonymousUser, call, mintIdToken as idToken } from "../setup/http";
 
 interface SignInBody {
   accessToken: string;
   refreshToken: string;
   expiresIn: number;
   user: { id: string; email: string | null; anonymous: boolean };
-}
-
-/** An ID token from the fake issuer on loopback (signed with the keys its JWKS publishes). */
-async function idToken(request: IdTokenRequest): Promise<string> {
-  const res = await fetch(`${env.FAKES_CONTROL_URL}/oidc/id-token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(request),
-  });
-  if (!res.ok) throw new Error(`fake issuer: ${res.status} ${await res.text()}`);
-  return (await res.json<{ idToken: string }>()).idToken;
 }
 
 const subject = () => `sub-${crypto.randomUUID()}`;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { anonymousUser, call } from "../setup/http";
+import { anonymousUser, call, mintIdToken } from "../setup/http";
 
 interface SessionItem {
   id: string;
@@ -20,12 +20,7 @@ interface Pair {
 async function signInDevices(
   devices: { deviceId: string; platform: string }[],
 ): Promise<(Pair & { userId: string })[]> {
-  const res = await fetch(`${env.FAKES_CONTROL_URL}/oidc/id-token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ sub: `sessions-${crypto.randomUUID()}` }),
-  });
-  const { idToken } = await res.json<{ idToken: string }>();
+  const idToken = await mintIdToken({ sub: `sessions-${crypto.randomUUID()}` });
   const out = [];
   for (const device of devices) {
     const signedIn = await call("/v1/auth/oidc", {

@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 
 /** The apps' view of Outpost: a request through the Worker's fetch handler, as over HTTP. */
 export function call(
@@ -33,4 +33,33 @@ export async function anonymousUser(deviceId: string = crypto.randomUUID()): Pro
 /** Headers for admin endpoints. */
 export function adminHeaders(apiKey: string): Record<string, string> {
   return { Authorization: `Bearer ${apiKey}` };
+}
+
+/**
+ * What the fake OIDC issuer's control API mints. Mirrors `IdTokenRequest` in test/fakes/oidc.ts,
+ * which is Node code and cannot be imported into workerd tests.
+ */
+export interface IdTokenRequest {
+  sub: string;
+  aud?: string | string[];
+  iss?: string;
+  nonce?: string;
+  email?: string;
+  /** Seconds until `exp`; negative mints an expired token. */
+  expiresIn?: number;
+  /** Epoch seconds. */
+  iat?: number;
+  alg?: "RS256" | "ES256" | "HS256" | "none";
+  signWith?: "known" | "unknown-key";
+}
+
+/** An ID token from the fake issuer on loopback (registered in OIDC_PROVIDERS as OIDC_PROVIDER_NAME). */
+export async function mintIdToken(request: IdTokenRequest): Promise<string> {
+  const res = await fetch(`${env.FAKES_CONTROL_URL}/oidc/id-token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(request),
+  });
+  if (!res.ok) throw new Error(`fake issuer: ${res.status} ${await res.text()}`);
+  return (await res.json<{ idToken: string }>()).idToken;
 }
