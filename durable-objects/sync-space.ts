@@ -74,6 +74,8 @@ export class SyncSpace extends DurableObject<Env> {
     this.#spaceId = this.#store.getMeta("space_id") ?? null;
     this.#version = this.#store.getNumber("version") ?? 0;
     this.#notify = new SyncNotifier(ctx, env, this.#store, () => this.#spaceId);
+    // Keep-alives are answered by the runtime, so a hibernating object is not woken for them.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     // After a restart the cached version may trail D1 (the object died after a commit and before
     // its own write): rebuild from D1 before serving anything.
     const spaceId = this.#spaceId;
@@ -175,6 +177,9 @@ export class SyncSpace extends DurableObject<Env> {
     if (!(await this.#role(userId, spaceId))) return new Response(null, { status: 404 });
     return this.#notify.accept(userId, request.headers.get("X-Outpost-Device"), this.#version);
   }
+
+  /** Apps only listen; `{"type":"ping"}` is answered by the runtime without waking us. */
+  override async webSocketMessage(_ws: WebSocket, _message: string | ArrayBuffer): Promise<void> {}
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     this.#notify.closed(ws, code, reason);

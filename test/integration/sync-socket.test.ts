@@ -108,6 +108,22 @@ describe("GET /v1/sync/{spaceId}/socket", () => {
     byQuery.ws.close(1000, "bye");
   });
 
+  it("answers a ping with a pong", async () => {
+    const u = await anonymousUser();
+    const res = await upgrade(`/v1/sync/me/socket?token=${u.accessToken}`);
+    const ws = res.webSocket;
+    if (!ws) throw new Error("no socket");
+    ws.accept();
+    const pong = new Promise<string>((resolve) =>
+      ws.addEventListener("message", (event) => {
+        if (String(event.data).includes("pong")) resolve(String(event.data));
+      }),
+    );
+    ws.send('{"type":"ping"}');
+    expect(await pong).toBe('{"type":"pong"}');
+    ws.close(1000, "bye");
+  });
+
   it("opens the caller's personal space as me", async () => {
     const u = await anonymousUser();
     const socket = open(await upgrade(`/v1/sync/me/socket?token=${u.accessToken}`));
