@@ -113,7 +113,7 @@ authRoutes.openapi(
       throw new ApiError(401, "invalid_id_token", "The ID token could not be verified");
     }
     const auth = c.get("auth");
-    const { user } = await signInIdentity(
+    const user = await signInIdentity(
       c.env.DB,
       identity,
       auth?.anonymous ? auth.userId : undefined,

@@ -53,7 +53,7 @@ export async function signInIdentity(
   identity: VerifiedIdentity,
   upgradeUserId: string | undefined,
   now: number,
-): Promise<{ user: UserRow; created: boolean; upgraded: boolean }> {
+): Promise<UserRow> {
   const { issuer, subject, provider, email } = identity;
   const readBack = db
     .prepare(
@@ -73,7 +73,7 @@ export async function signInIdentity(
     readBack,
   ]);
   const knownUser = known?.results[0];
-  if (knownUser) return { user: toUser(knownUser), created: false, upgraded: false };
+  if (knownUser) return toUser(knownUser);
 
   if (upgradeUserId) {
     // Link only while the user is still anonymous in D1: a stale anonymous access token (or two
@@ -97,7 +97,7 @@ export async function signInIdentity(
     ]);
     const row = linked?.results[0];
     // Another request may have created this identity in between: then it signs into that user.
-    if (row) return { user: toUser(row), created: false, upgraded: row.id === upgradeUserId };
+    if (row) return toUser(row);
   }
 
   const userId = crypto.randomUUID();
@@ -116,5 +116,5 @@ export async function signInIdentity(
   ]);
   const row = created?.results[0];
   if (!row) throw new Error("identity sign-in: no user after insert");
-  return { user: toUser(row), created: row.id === userId, upgraded: false };
+  return toUser(row);
 }
