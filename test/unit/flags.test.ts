@@ -25,6 +25,23 @@ describe("percentBucket", () => {
     });
   }
 
+  it("hashes the UTF-8 bytes exactly as TextEncoder would spell them (emoji and lone surrogates too)", () => {
+    const reference = (userId: string, flag: string) => {
+      let h = 0x811c9dc5;
+      for (const byte of new TextEncoder().encode(`${flag}\u0000${userId}`))
+        h = Math.imul(h ^ byte, 0x01000193);
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      return (h >>> 0) % 100;
+    };
+    for (const id of ["ascii", "ü", "日本語", "😀x", "\ud800", "a\udc00b", "\u07ff\u0800\uffff"]) {
+      for (const flag of ["f", "flägg", "🚩"]) expect(percentBucket(id, flag)).toBe(reference(id, flag));
+    }
+  });
+
   it("spreads users evenly: every decile holds 10% ± 1.5% of 20,000 ids", () => {
     const deciles = new Array<number>(10).fill(0);
     for (let i = 0; i < 20_000; i++) {

@@ -182,5 +182,10 @@ export function satisfies(version: string, range: string | SemverRange): boolean
   const parsed = typeof range === "string" ? parseRange(range) : range;
   const ver = parseSemver(version);
   if (!parsed || !ver) return false;
-  return parsed.some((set) => set.every((c) => test(c, ver)));
+  return satisfiesParsed(ver, parsed);
+}
+
+/** `satisfies` for a version and range parsed once up front (hot loops: flag evaluation). */
+export function satisfiesParsed(version: SemVer, range: SemverRange): boolean {
+  return range.some((set) => set.every((c) => test(c, version)));
 }
