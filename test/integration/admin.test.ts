@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { getDb } from "../../worker/db/client";
+import { insertConfigRevision } from "../../worker/db/queries/config";
 import { adminHeaders, anonymousUser, call } from "../setup/http";
 
 const platforms = {
@@ -66,6 +68,13 @@ describe("PUT /v1/admin/config", () => {
     const revision = Number(res.headers.get("X-Config-Revision"));
     expect(revision).toBeGreaterThan(before.revision);
     expect(await readBack()).toEqual({ revision, config });
+  });
+
+  it("reads back a revision stored by another instance at once, not the cached copy", async () => {
+    expect((await put({ platforms, flags: { here: { default: 1 } } })).status).toBe(200);
+    const elsewhere = { platforms, flags: { elsewhere: { default: 2, rules: [] } } };
+    const stored = await insertConfigRevision(getDb(env.DB), JSON.stringify(elsewhere), Date.now());
+    expect(await readBack()).toEqual({ revision: stored.revision, config: elsewhere });
   });
 
   it("fills in defaults: no platforms and no rules", async () => {

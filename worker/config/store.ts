@@ -36,23 +36,29 @@ async function loadFromD1(env: Env): Promise<LiveConfig> {
   };
 }
 
-/** The live config, from this isolate's cache when it is fresh enough. */
-export async function getLiveConfig(env: Env): Promise<LiveConfig> {
+/**
+ * The live config, from this isolate's cache when it is fresh enough. `fresh` skips the cache
+ * (the admin read-back must show a PUT made on another instance a moment ago) and refreshes it.
+ */
+export async function getLiveConfig(env: Env, options: { fresh?: boolean } = {}): Promise<LiveConfig> {
   const now = Date.now();
-  if (cached && now - cached.fetchedAt < CONFIG_TTL_MS && now >= cached.fetchedAt) return cached.value;
-  if (!loading) {
-    const started = now;
-    loading = loadFromD1(env)
-      .then((value) => {
-        // A PUT in this isolate may have landed while this read was in flight: keep the newer one.
-        if (!cached || value.revision >= cached.value.revision) cached = { value, fetchedAt: started };
-        return value;
-      })
-      .finally(() => {
-        loading = null;
-      });
+  if (!options.fresh && cached && now - cached.fetchedAt < CONFIG_TTL_MS && now >= cached.fetchedAt) {
+    return cached.value;
   }
+  // A fresh read never joins one already in flight: that one may have started before the write.
+  if (options.fresh) return load(env, now);
+  loading ??= load(env, now).finally(() => {
+    loading = null;
+  });
   return loading;
+}
+
+/** Reads D1 and caches the result (as of `started`, the conservative end of its age). */
+async function load(env: Env, started: number): Promise<LiveConfig> {
+  const value = await loadFromD1(env);
+  // A PUT in this isolate may have landed while this read was in flight: keep the newer one.
+  if (!cached || value.revision >= cached.value.revision) cached = { value, fetchedAt: started };
+  return value;
 }
 
 /** Stores a validated config as a new revision and makes it live in this isolate immediately. */

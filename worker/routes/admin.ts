@@ -35,7 +35,7 @@ adminRoutes.openapi(
     },
   }),
   async (c) => {
-    const live = await getLiveConfig(c.env);
+    const live = await getLiveConfig(c.env, { fresh: true });
     c.header("X-Config-Revision", String(live.revision));
     c.header("Cache-Control", "no-store");
     return c.json(live.config, 200);
