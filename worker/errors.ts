@@ -19,6 +19,7 @@ export type ErrorCode =
   | "resync_required"
   | "conflict"
   | "idempotency_conflict"
+  | "precondition_failed"
   | "rate_limited"
   | "service_unavailable"
   | "internal";
@@ -41,6 +42,7 @@ const TITLES: Record<ErrorCode, string> = {
   resync_required: "Resync required",
   conflict: "Conflict",
   idempotency_conflict: "Idempotency key reused with a different request",
+  precondition_failed: "Precondition failed",
   rate_limited: "Too many requests",
   service_unavailable: "Service unavailable",
   internal: "Internal error",
