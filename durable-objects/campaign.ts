@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { cancelPendingQuery } from "../worker/push/ledger";
 import { completeCampaignIfDone, getCampaign } from "../worker/push/campaigns";
-import { dispatchBucket, markDispatched, planDeliveries } from "../worker/push/fan-out";
-import { planBuckets } from "../worker/push/schedule";
+import { dispatchBucket, markDispatched, markSending, planDeliveries } from "../worker/push/fan-out";
+import { notBefore, planBuckets } from "../worker/push/schedule";
 import { getDb } from "../worker/db/client";
 
 export interface SchedulerBucket {
@@ -124,10 +124,18 @@ export class CampaignScheduler extends DurableObject<Env> {
     }
     const now = Date.now();
     if (this.#get("planned") !== "1") {
-      const keys = await planDeliveries(this.env, campaign, now, stop);
+      // A plain campaign that is due goes out page by page while it is being resolved.
+      const dispatchNow = !campaign.localTime && notBefore(campaign, now) <= now;
+      if (dispatchNow) await markSending(this.env, campaignId);
+      const keys = await planDeliveries(this.env, campaign, now, stop, dispatchNow);
       if (stop()) return this.#afterCancel(campaignId);
       for (const b of planBuckets(campaign, keys, now)) {
-        this.#sql.exec(`INSERT OR IGNORE INTO buckets (key, fire_at) VALUES (?, ?)`, b.key, b.fireAt);
+        this.#sql.exec(
+          `INSERT OR IGNORE INTO buckets (key, fire_at, fired_at) VALUES (?, ?, ?)`,
+          b.key,
+          b.fireAt,
+          dispatchNow ? Date.now() : null,
+        );
       }
       this.#set("planned", "1");
     }

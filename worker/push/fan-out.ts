@@ -52,13 +52,16 @@ export async function enqueueJobs(
 /**
  * Resolves the campaign's targets into `pending` ledger rows (idempotent: re-running adds only
  * devices not yet in the ledger). Returns the schedule bucket keys that have devices.
- * `stop()` is checked between pages so a cancellation interrupts a long plan.
+ * `stop()` is checked between pages so a cancellation interrupts a long plan. With
+ * `dispatchNow` (a campaign that is due and has one bucket) each page is handed to the queue as
+ * soon as its rows exist, so the first pushes leave while later pages are still being resolved.
  */
 export async function planDeliveries(
   env: Env,
   campaign: Campaign,
   now: number,
   stop: () => boolean,
+  dispatchNow = false,
 ): Promise<Set<string>> {
   const db = getDb(env.DB);
   const buckets = new Set<string>();
@@ -73,6 +76,14 @@ export async function planDeliveries(
     }));
     for (const r of rows) buckets.add(r.bucket);
     await insertPending(db, campaign.id, rows, now);
+    if (dispatchNow && rows.length > 0) {
+      await dispatchIds(
+        env,
+        campaign,
+        rows.map((r) => r.deviceId),
+        now,
+      );
+    }
     after = page.next;
   } while (after !== null);
   return buckets;
@@ -91,27 +102,34 @@ export async function dispatchBucket(
   stop: () => boolean,
 ): Promise<number> {
   const db = getDb(env.DB);
-  await db
-    .update(pushCampaigns)
-    .set({ status: "sending" })
-    .where(and(eq(pushCampaigns.id, campaign.id), eq(pushCampaigns.status, "scheduled")));
+  await markSending(env, campaign.id);
   let enqueued = 0;
   let after: string | null = null;
   for (;;) {
     if (stop()) break;
     const deviceIds = await pendingPage(db, campaign.id, bucket, after, PAGE_SIZE);
     if (deviceIds.length === 0) break;
-    if (!campaign.silent) await addToInboxQuery(db, campaign.id, JSON.stringify(deviceIds), now);
-    const jobs = chunk(deviceIds, DEVICES_PER_JOB).map((ids) => ({
-      campaignId: campaign.id,
-      deviceIds: ids,
-    }));
-    await enqueueJobs(env.PUSH_QUEUE, jobs);
+    await dispatchIds(env, campaign, deviceIds, now);
     enqueued += deviceIds.length;
     after = deviceIds[deviceIds.length - 1] ?? null;
     if (deviceIds.length < PAGE_SIZE) break;
   }
   return enqueued;
+}
+
+/** Puts the campaign in the devices' owners' inboxes (non-silent only) and enqueues the devices. */
+async function dispatchIds(env: Env, campaign: Campaign, deviceIds: string[], now: number): Promise<void> {
+  if (!campaign.silent) await addToInboxQuery(getDb(env.DB), campaign.id, JSON.stringify(deviceIds), now);
+  const jobs = chunk(deviceIds, DEVICES_PER_JOB).map((ids) => ({ campaignId: campaign.id, deviceIds: ids }));
+  await enqueueJobs(env.PUSH_QUEUE, jobs);
+}
+
+/** Marks the campaign `sending` (from `scheduled`) as its first bucket goes out. */
+export async function markSending(env: Env, campaignId: string): Promise<void> {
+  await getDb(env.DB)
+    .update(pushCampaigns)
+    .set({ status: "sending" })
+    .where(and(eq(pushCampaigns.id, campaignId), eq(pushCampaigns.status, "scheduled")));
 }
 
 /** Every bucket is with the queue: from now on the campaign completes when its ledger drains. */
