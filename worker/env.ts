@@ -1,6 +1,10 @@
 import type { DeviceProfile } from "./tailor/profile";
 
-/** Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declared here. */
+/**
+ * Secrets are not in wrangler.toml; `npm run cf-typegen` reads their names from
+ * `.dev.vars.example` (never from a local `.dev.vars`, so the generated types are the same on
+ * every machine). Repeated here only to document them.
+ */
 declare global {
   namespace Cloudflare {
     interface Env {
@@ -9,9 +13,9 @@ declare global {
       /** Bearer key for admin endpoints. */
       ADMIN_API_KEY: string;
       /** Google service account JSON for FCM HTTP v1. */
-      FCM_SERVICE_ACCOUNT?: string;
+      FCM_SERVICE_ACCOUNT: string;
       /** APNs token-auth key (.p8, PKCS#8 PEM). */
-      APNS_KEY_P8?: string;
+      APNS_KEY_P8: string;
     }
   }
 }
