@@ -1,90 +1,70 @@
 import { env } from "cloudflare:workers";
+import { expect } from "vitest";
 import { anonymousUser, call, type SignedIn } from "../setup/http";
 
-/**
- * Seeds sync data for home-screen tests straight into D1, the way the SyncSpace Durable Object
- * stores it (personal space `p_<userId>`, one row per record, tombstones with a null value).
- */
+/** Home-screen test data, written through the public API the apps use (sync push, spaces). */
 export interface SeedRecord {
   collection: string;
   key?: string;
+  /** null deletes the record (a tombstone). */
   value: Record<string, unknown> | null;
-  updatedAt?: number;
-  space?: string;
 }
 
-export async function ensureSpace(
-  spaceId: string,
-  ownerId: string,
-  name: string,
-  kind: "personal" | "shared",
-  role: "owner" | "editor" | "viewer" = "owner",
-  memberId: string = ownerId,
-): Promise<void> {
-  const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare(
-      "INSERT OR IGNORE INTO spaces (id, name, kind, owner_id, version, purge_horizon, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0, ?, ?)",
-    ).bind(spaceId, name, kind, ownerId, now, now),
-    env.DB.prepare(
-      "INSERT OR REPLACE INTO space_members (space_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
-    ).bind(spaceId, memberId, role, now),
-  ]);
-}
-
-let clock = Date.now();
-
-/** Writes records (newest last unless `updatedAt` says otherwise) and bumps the space version. */
-export async function seedRecords(spaceId: string, rows: SeedRecord[]): Promise<string[]> {
+/** Pushes puts (and deletes) to a space as one client; returns the keys. */
+export async function seedRecords(token: string, spaceId: string, rows: SeedRecord[]): Promise<string[]> {
+  // A fresh client per push: its mutation ids start at 1, whoever pushed before.
+  const clientId = `seed-${crypto.randomUUID()}`;
+  let id = 1;
   const keys: string[] = [];
-  const statements = [];
-  const top = await env.DB.prepare("SELECT version FROM spaces WHERE id = ?")
-    .bind(spaceId)
-    .first<{ version: number }>();
-  let version = top?.version ?? 0;
-  for (const row of rows) {
-    version += 1;
-    clock += 1;
+  const mutations = rows.map((row) => {
     const key = row.key ?? crypto.randomUUID();
     keys.push(key);
-    statements.push(
-      env.DB.prepare(
-        "INSERT OR REPLACE INTO records (space_id, collection, key, version, deleted, value, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      ).bind(
-        row.space ?? spaceId,
-        row.collection,
-        key,
-        version,
-        row.value === null ? 1 : 0,
-        row.value === null ? null : JSON.stringify(row.value),
-        row.updatedAt ?? clock,
-      ),
-    );
-  }
-  statements.push(env.DB.prepare("UPDATE spaces SET version = ? WHERE id = ?").bind(version, spaceId));
-  await env.DB.batch(statements);
+    return row.value === null
+      ? { id: id++, collection: row.collection, key, op: "delete" }
+      : { id: id++, collection: row.collection, key, op: "put", value: row.value };
+  });
+  const res = await call(`/v1/sync/${spaceId}/push`, {
+    method: "POST",
+    token,
+    json: { clientId, mutations },
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  const body = await res.json<{ results: { status: string }[] }>();
+  expect(body.results.every((r) => r.status === "applied")).toBe(true);
   return keys;
 }
 
-/** A fresh anonymous user with a personal space holding `n` tasks (titles "task 0".."task n-1"). */
+/** A shared space owned by the caller. */
+export async function sharedSpace(token: string, name: string): Promise<string> {
+  const res = await call("/v1/spaces", { method: "POST", token, json: { name } });
+  expect(res.status).toBe(201);
+  return (await res.json<{ id: string }>()).id;
+}
+
+/** Lets the clock move, so records written one after another have distinct change times. */
+export const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
+
+/** A fresh anonymous user whose personal space holds `n` tasks ("task 0".."task n-1", oldest first). */
 export async function userWithTasks(
   n: number,
   extra: (i: number) => Record<string, unknown> = () => ({}),
 ): Promise<SignedIn & { spaceId: string; keys: string[] }> {
   const user = await anonymousUser();
   const spaceId = `p_${user.userId}`;
-  await ensureSpace(spaceId, user.userId, "Personal", "personal");
-  const keys = await seedRecords(
-    spaceId,
-    Array.from({ length: n }, (_, i) => ({
-      collection: "tasks",
-      value: { title: `task ${i}`, done: false, ...extra(i) },
-    })),
-  );
+  const rows = Array.from({ length: n }, (_, i) => ({
+    collection: "tasks",
+    value: { title: `task ${i}`, done: false, ...extra(i) },
+  }));
+  // One push: the records get increasing versions, which orders them within the space.
+  const keys = n === 0 ? [] : await seedRecords(user.accessToken, "me", rows);
+  await tick();
   return { ...user, spaceId, keys };
 }
 
-/** Puts `n` unread entries in the user's inbox (each needs a campaign row). */
+/**
+ * Puts `n` unread (and `read` read) entries in the user's inbox. Written to D1 directly: the
+ * inbox is filled by the push pipeline, which these tests are not about.
+ */
 export async function seedUnread(userId: string, n: number, read = 0): Promise<void> {
   const now = Date.now();
   const statements = [];

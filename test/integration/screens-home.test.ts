@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call } from "../setup/http";
-import { ensureSpace, home, seedRecords, seedUnread, userWithTasks } from "./screens-fixtures";
+import { home, seedRecords, seedUnread, sharedSpace, tick, userWithTasks } from "./screens-fixtures";
 
 interface Home {
   user: { id: string; email: string | null; anonymous: boolean };
@@ -29,11 +29,14 @@ describe("GET /v1/screens/home", () => {
 
   it("answers the contract's shape: user, spaces with counts, recent records newest first, unread count, config", async () => {
     const u = await userWithTasks(3);
-    const shared = crypto.randomUUID();
-    await ensureSpace(shared, u.userId, "Family", "shared");
-    await seedRecords(shared, [
-      { collection: "notes", key: "n1", value: { title: "Shopping", body: "milk" } },
+    const shared = await sharedSpace(u.accessToken, "Family");
+    await seedRecords(u.accessToken, shared, [
+      { collection: "tasks", key: "gone", value: { title: "soon deleted", done: false } },
       { collection: "tasks", key: "gone", value: null },
+    ]);
+    await tick();
+    await seedRecords(u.accessToken, shared, [
+      { collection: "notes", key: "n1", value: { title: "Shopping", body: "milk" } },
     ]);
     await seedUnread(u.userId, 2, 1);
 
@@ -53,7 +56,7 @@ describe("GET /v1/screens/home", () => {
       space: shared,
       collection: "notes",
       key: "n1",
-      version: 1,
+      version: 3,
       title: "Shopping",
       body: "milk",
     });
@@ -123,10 +126,11 @@ describe("GET /v1/screens/home", () => {
       );
     });
 
-    it("leaves images on hosts outside IMAGE_HOSTS, and plain http ones, untouched", async () => {
+    // (The tasks schema only stores https image URLs; plain http is covered by the unit tests.)
+    it("leaves images on hosts outside IMAGE_HOSTS, or on another port, untouched", async () => {
       const sources = [
         "https://evil.example.net/x.jpg",
-        "http://images.example.com/x.jpg",
+        "https://images.example.com.evil.net/x.jpg",
         "https://images.example.com:8443/x.jpg",
         "https://cdn.example.org/y.png",
       ];
@@ -233,7 +237,8 @@ describe("GET /v1/screens/home", () => {
       expect(repeat.headers.get("ETag")).toBe(etag);
       expect(repeat.headers.get("Vary")).toContain("Accept-Encoding");
 
-      await seedRecords(u.spaceId, [{ collection: "tasks", value: { title: "new", done: true } }]);
+      await tick();
+      await seedRecords(u.accessToken, "me", [{ collection: "tasks", value: { title: "new", done: true } }]);
       const changed = await home(u.accessToken, { ...fast3x, "If-None-Match": etag ?? "" });
       expect(changed.status).toBe(200);
       expect(changed.headers.get("ETag")).not.toBe(etag);
