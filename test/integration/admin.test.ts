@@ -77,6 +77,40 @@ describe("PUT /v1/admin/config", () => {
     expect(await readBack()).toEqual({ revision: stored.revision, config: elsewhere });
   });
 
+  it("stores a PUT whose If-Match names the live revision, and refuses a stale one with 412", async () => {
+    const get = await call("/v1/admin/config", { headers: admin() });
+    const etag = get.headers.get("ETag") ?? "";
+    expect(etag).toMatch(/^"config-r\d+"$/);
+    const first = await put(
+      { platforms, flags: { editor: { default: "a" } } },
+      { ...admin(), "If-Match": etag },
+    );
+    expect(first.status).toBe(200);
+    const after = await readBack();
+    // A second editor still holding the old ETag loses, and changes nothing.
+    const stale = await put(
+      { platforms, flags: { editor: { default: "b" } } },
+      { ...admin(), "If-Match": etag },
+    );
+    expect(stale.status).toBe(412);
+    expect((await stale.json<{ code: string }>()).code).toBe("precondition_failed");
+    expect(stale.headers.get("ETag")).toBe(first.headers.get("ETag"));
+    expect(await readBack()).toEqual(after);
+    const junk = await put({ platforms, flags: {} }, { ...admin(), "If-Match": '"something"' });
+    expect(junk.status).toBe(412);
+    expect(await readBack()).toEqual(after);
+  });
+
+  it("lets exactly one of two PUTs with the same If-Match win", async () => {
+    const etag = (await call("/v1/admin/config", { headers: admin() })).headers.get("ETag") ?? "";
+    const results = await Promise.all(
+      ["x", "y"].map((v) =>
+        put({ platforms, flags: { race: { default: v } } }, { ...admin(), "If-Match": etag }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+  });
+
   it("fills in defaults: no platforms and no rules", async () => {
     const res = await put({ flags: { plain: { default: "x" } } });
     expect(res.status).toBe(200);

@@ -1,5 +1,5 @@
 import { getDb } from "../db/client";
-import { getLatestConfig, insertConfigRevision } from "../db/queries/config";
+import { getLatestConfig, insertConfigRevision, insertConfigRevisionIf } from "../db/queries/config";
 import { EMPTY_CONFIG, type RemoteConfig } from "./schema";
 
 /**
@@ -61,10 +61,24 @@ async function load(env: Env, started: number): Promise<LiveConfig> {
   return value;
 }
 
-/** Stores a validated config as a new revision and makes it live in this isolate immediately. */
-export async function putLiveConfig(env: Env, config: RemoteConfig): Promise<LiveConfig> {
+/**
+ * Stores a validated config as a new revision and makes it live in this isolate immediately.
+ * With `expectedRevision`, only if that is still the live revision (else null: someone else
+ * changed it first).
+ */
+export async function putLiveConfig(
+  env: Env,
+  config: RemoteConfig,
+  expectedRevision?: number,
+): Promise<LiveConfig | null> {
+  const db = getDb(env.DB);
+  const document = JSON.stringify(config);
   const now = Date.now();
-  const row = await insertConfigRevision(getDb(env.DB), JSON.stringify(config), now);
+  const row =
+    expectedRevision === undefined
+      ? await insertConfigRevision(db, document, now)
+      : await insertConfigRevisionIf(db, document, now, expectedRevision);
+  if (!row) return null;
   const value: LiveConfig = { config, revision: row.revision, updatedAt: row.createdAt };
   cached = { value, fetchedAt: Date.now() };
   return value;

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { RemoteConfigSchema } from "../config/schema";
 import { getLiveConfig, putLiveConfig } from "../config/store";
 import { requireAdmin } from "../middleware/admin";
+import { ApiError } from "../errors";
 import { createRouter } from "../openapi";
 import { scrapeMetrics } from "../ops/scrape";
 
@@ -12,6 +13,17 @@ adminRoutes.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
   description: "The ADMIN_API_KEY secret",
 });
 adminRoutes.use("*", requireAdmin());
+
+/** The admin config's entity tag names its revision, so an editor can PUT with If-Match. */
+export const revisionTag = (revision: number) => `"config-r${revision}"`;
+
+/** `If-Match` → the revision it names; undefined for no header or `*`; NaN if it names none of ours. */
+export function expectedRevision(ifMatch: string | undefined): number | undefined {
+  const value = ifMatch?.trim();
+  if (!value || value === "*") return undefined;
+  const m = /^"config-r(\d{1,15})"$/.exec(value);
+  return m ? Number(m[1]) : Number.NaN;
+}
 
 const revisionHeaders = z.object({
   "X-Config-Revision": z
@@ -37,6 +49,7 @@ adminRoutes.openapi(
   async (c) => {
     const live = await getLiveConfig(c.env, { fresh: true });
     c.header("X-Config-Revision", String(live.revision));
+    c.header("ETag", revisionTag(live.revision));
     c.header("Cache-Control", "no-store");
     return c.json(live.config, 200);
   },
@@ -50,9 +63,11 @@ adminRoutes.openapi(
     summary: "Replace the remote config",
     description:
       "Validated strictly (unknown fields are invalid_body). Live at once on the instance that " +
-      "stores it, and everywhere within 60 seconds.",
+      "stores it, and everywhere within 60 seconds. Send `If-Match` with the ETag of a GET to " +
+      "refuse the write (412 precondition_failed) if someone else changed the config since.",
     security: [{ adminKey: [] }],
     request: {
+      headers: z.object({ "if-match": z.string().optional() }),
       body: { content: { "application/json": { schema: RemoteConfigSchema } }, required: true },
     },
     responses: {
@@ -61,11 +76,19 @@ adminRoutes.openapi(
         headers: revisionHeaders,
         content: { "application/json": { schema: RemoteConfigSchema } },
       },
+      412: { description: "If-Match names a revision that is no longer live" },
     },
   }),
   async (c) => {
-    const live = await putLiveConfig(c.env, c.req.valid("json"));
+    const expected = expectedRevision(c.req.header("If-Match"));
+    const live = Number.isNaN(expected) ? null : await putLiveConfig(c.env, c.req.valid("json"), expected);
+    if (!live) {
+      throw new ApiError(412, "precondition_failed", "The config changed since it was read; read it again", {
+        headers: { ETag: revisionTag((await getLiveConfig(c.env, { fresh: true })).revision) },
+      });
+    }
     c.header("X-Config-Revision", String(live.revision));
+    c.header("ETag", revisionTag(live.revision));
     c.header("Cache-Control", "no-store");
     return c.json(live.config, 200);
   },
