@@ -33,13 +33,26 @@ export function metricsStub(env: Env) {
   return env.METRICS.getByName(METRICS_OBJECT_NAME);
 }
 
-function addToBuffer(name: string, labels: Labels, by: number): void {
-  const key = seriesKey(name, labels);
+function addToBuffer(key: string, name: string, labels: Labels, by: number): void {
   const existing = buffer.get(key);
   if (existing) existing.value += by;
   else if (buffer.size < MAX_BUFFERED_SERIES) buffer.set(key, { name, labels: { ...labels }, value: by });
   else return;
   bufferedIncrements += 1;
+}
+
+/** Starts a background flush when the buffer is old or full enough. */
+function maybeFlush(env: Env, ctx: WaitUntil | undefined): void {
+  const now = Date.now();
+  if (bufferedIncrements < FLUSH_EVERY && now - lastFlushAt < FLUSH_INTERVAL_MS && now >= lastFlushAt) return;
+  const flushing = flushMetrics(env);
+  if (ctx) {
+    try {
+      ctx.waitUntil(flushing);
+    } catch {
+      // A context that no longer accepts work: the flush still runs as far as it can.
+    }
+  }
 }
 
 /**
@@ -60,17 +73,8 @@ export function countMetric(
 ): void {
   if (!isValidMetricName(name) || !Number.isSafeInteger(by) || by <= 0) return;
   if (!Object.keys(labels).every(isValidLabelName)) return;
-  addToBuffer(name, labels, by);
-  const now = Date.now();
-  if (bufferedIncrements < FLUSH_EVERY && now - lastFlushAt < FLUSH_INTERVAL_MS && now >= lastFlushAt) return;
-  const flushing = flushMetrics(env);
-  if (ctx) {
-    try {
-      ctx.waitUntil(flushing);
-    } catch {
-      // A context that no longer accepts work: the flush still runs as far as it can.
-    }
-  }
+  addToBuffer(seriesKey(name, labels), name, labels, by);
+  maybeFlush(env, ctx);
 }
 
 /**
@@ -87,7 +91,7 @@ export async function flushMetrics(env: Env): Promise<void> {
   try {
     await metricsStub(env).add(deltas);
   } catch (error) {
-    for (const d of deltas) addToBuffer(d.name, d.labels, d.value);
+    for (const d of deltas) addToBuffer(seriesKey(d.name, d.labels), d.name, d.labels, d.value);
     console.error(
       JSON.stringify({
         level: "warn",
@@ -98,6 +102,11 @@ export async function flushMetrics(env: Env): Promise<void> {
   }
 }
 
+// Every request lands here: remember each (method, status, route)'s series key rather than
+// building and escaping it again. Route templates and statuses are few, so this stays small.
+const requestKeys = new Map<string, string>();
+const REQUESTS = "outpost_http_requests_total";
+
 /** Called by the request log for every request: `outpost_http_requests_total{method,route,status}`. */
 export function recordRequest(c: Context<AppEnv>, route: string, status: number): void {
   let ctx: WaitUntil | undefined;
@@ -106,9 +115,15 @@ export function recordRequest(c: Context<AppEnv>, route: string, status: number)
   } catch {
     ctx = undefined; // Hono throws when a request was dispatched without an ExecutionContext.
   }
-  countMetric(c.env, ctx, "outpost_http_requests_total", {
-    method: c.req.method,
-    route,
-    status: String(status),
-  });
+  const method = c.req.method;
+  const short = `${method} ${status} ${route}`;
+  let key = requestKeys.get(short);
+  const labels = { method, route, status: String(status) };
+  if (key === undefined) {
+    key = seriesKey(REQUESTS, labels);
+    if (requestKeys.size >= MAX_BUFFERED_SERIES) requestKeys.clear();
+    requestKeys.set(short, key);
+  }
+  addToBuffer(key, REQUESTS, labels, 1);
+  maybeFlush(c.env, ctx);
 }
