@@ -46,10 +46,13 @@ export function compressResponse(): MiddlewareHandler<AppEnv> {
     if (res.status === 304) {
       // A route answered 304 itself, tagging the body only: echo the tag the client holds, which
       // names the same body in the coding the client actually got.
-      const etag = res.headers.get("ETag");
+      const headers = new Headers(res.headers);
+      const etag = headers.get("ETag");
       const held = etag ? matchingTag(ifNoneMatch, etag) : undefined;
-      if (held && held !== "*") res.headers.set("ETag", held.replace(/^W\//, ""));
-      addVary(res.headers, "Accept-Encoding");
+      if (held && held !== "*") headers.set("ETag", held.replace(/^W\//, ""));
+      addVary(headers, "Accept-Encoding");
+      c.res = undefined;
+      c.res = new Response(null, { status: 304, headers });
       return;
     }
     if (!isCompressible(res)) return;
