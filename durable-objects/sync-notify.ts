@@ -55,11 +55,13 @@ export class SyncNotifier {
     }
   }
 
-  /** After a commit that moved the version: poke sockets now, wake offline devices off the response path. */
-  changed(version: number, originDeviceId: string | null): void {
-    this.poke(version);
+  /**
+   * After a commit that moved the version: wake members' offline devices, off the response path.
+   * `origins` made the change(s) and are never woken for them.
+   */
+  wake(version: number, origins: ReadonlySet<string>): void {
     this.#ctx.waitUntil(
-      this.#wake(version, originDeviceId).catch((error: unknown) =>
+      this.#wake(version, origins).catch((error: unknown) =>
         console.error(
           JSON.stringify({
             level: "warn",
@@ -103,7 +105,7 @@ export class SyncNotifier {
     return ids;
   }
 
-  async #wake(version: number, originDeviceId: string | null): Promise<void> {
+  async #wake(version: number, origins: ReadonlySet<string>): Promise<void> {
     const spaceId = this.#spaceId();
     if (!spaceId) return;
     const candidates = await this.#memberDevices(spaceId);
@@ -111,7 +113,7 @@ export class SyncNotifier {
     const now = Date.now();
     const decision = decideSilentPushes({
       candidates,
-      origin: originDeviceId,
+      origins,
       live: this.#liveDevices(),
       lastPushAt: (id) => this.#store.getPushMark(id)?.lastPushAt,
       now,

@@ -14,7 +14,8 @@ import {
   userExists,
   type SpaceRole,
 } from "../worker/db/queries/sync-spaces";
-import { planPush, type PushPlan } from "../worker/sync/plan";
+import { planGroup, type ClientState, type ClientUpdate } from "../worker/sync/group";
+import { planPush, type RecordWrite } from "../worker/sync/plan";
 import type { Mutation, MutationResult, PushResponse } from "../worker/sync/protocol";
 import { SyncNotifier } from "./sync-notify";
 import { SyncStore } from "./sync-store";
@@ -43,10 +44,17 @@ export type ServerMutateOutcome = { ok: true; version: number; results: Mutation
 export type MemberOutcome = { ok: true; userId: string; role: Exclude<SpaceRole, "owner"> } | SyncFailure;
 
 const fail = (error: SyncFailureCode, detail: string): SyncFailure => ({ ok: false, error, detail });
+const unavailable = () => fail("unavailable", "Try again shortly");
 const DAY_MS = 86_400_000;
 
-/** A stale cache or a lost D1 response: reload from D1 before trying again. */
-class ClientOfAnotherUser extends Error {}
+interface QueuedPush {
+  req: PushRequest;
+  resolve: (outcome: PushOutcome) => void;
+}
+
+/** At most this much is planned and committed together (D1 batch and parameter limits). */
+const MAX_GROUP_REQUESTS = 50;
+const MAX_GROUP_MUTATIONS = 1000;
 
 /**
  * One object per sync space: the single writer of the space's synced tables, so it alone hands
@@ -67,6 +75,8 @@ export class SyncSpace extends DurableObject<Env> {
   /** Writes run one at a time: awaiting D1 would otherwise let another request in between. */
   #tail: Promise<unknown> = Promise.resolve();
   #crashAfterCommit: "abort" | "throw" | null = null;
+  readonly #pushQueue: QueuedPush[] = [];
+  #draining = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -84,14 +94,14 @@ export class SyncSpace extends DurableObject<Env> {
 
   // ---- RPC ----------------------------------------------------------------------------------
 
+  /**
+   * Pushes queue up while a commit is in flight and are then committed together (group commit):
+   * planned one after the other in arrival order, exactly as if each ran alone, in one D1 batch.
+   */
   async push(req: PushRequest): Promise<PushOutcome> {
-    return this.#serial(async () => {
-      await this.#ready(req.spaceId);
-      const role = await this.#role(req.userId, req.spaceId);
-      if (!role) return fail("not_found", "No such space");
-      if (role === "viewer") return fail("forbidden", "Viewers may pull but not push");
-      return this.#withRetry(() => this.#pushOnce(req));
-    });
+    const done = new Promise<PushOutcome>((resolve) => this.#pushQueue.push({ req, resolve }));
+    this.#drainSoon();
+    return done;
   }
 
   /** Server-side writes (admin actions, jobs): versioned and poked like any push, no client. */
@@ -100,7 +110,7 @@ export class SyncSpace extends DurableObject<Env> {
       await this.#ready(spaceId);
       return this.#withRetry(async () => {
         const numbered = mutations.map((m, i) => ({ ...m, id: i + 1 }));
-        const state = await loadPushState(this.env.DB, spaceId, null, numbered);
+        const state = await loadPushState(this.env.DB, spaceId, [], numbered);
         const plan = planPush({
           mutations: numbered,
           lastMutationId: 0,
@@ -109,7 +119,11 @@ export class SyncSpace extends DurableObject<Env> {
           appVersion: undefined,
         });
         if (plan.kind !== "ok") return fail("unavailable", "unreachable");
-        await this.#commit(spaceId, plan, undefined, null);
+        if (plan.writes.length) {
+          await this.#commit(spaceId, plan.version, plan.writes, []);
+          this.#notify.poke(this.#version);
+          this.#notify.wake(this.#version, new Set());
+        }
         return { ok: true as const, version: this.#version, results: plan.results };
       });
     });
@@ -263,8 +277,6 @@ export class SyncSpace extends DurableObject<Env> {
       try {
         return await attempt();
       } catch (error) {
-        if (error instanceof ClientOfAnotherUser)
-          return fail("forbidden", "This clientId belongs to another user");
         console.error(
           JSON.stringify({
             level: "warn",
@@ -284,62 +296,99 @@ export class SyncSpace extends DurableObject<Env> {
     }
   }
 
-  async #pushOnce(req: PushRequest): Promise<PushOutcome> {
-    const known = this.#clients.get(req.clientId);
-    if (known && known.userId !== req.userId) throw new ClientOfAnotherUser();
-    if (known && req.mutations.every((m) => m.id <= known.lastMutationId)) {
-      return { ok: true, lastMutationId: known.lastMutationId, version: this.#version, results: [] };
-    }
-    const pending = req.mutations.filter((m) => m.id > (known?.lastMutationId ?? 0));
-    const state = await loadPushState(this.env.DB, req.spaceId, known ? null : req.clientId, pending);
-    const client = known ?? state.client;
-    if (client && client.userId !== req.userId) throw new ClientOfAnotherUser();
-    if (client)
-      this.#clients.set(req.clientId, { userId: client.userId, lastMutationId: client.lastMutationId });
-
-    const last = client?.lastMutationId ?? 0;
-    const plan = planPush({
-      mutations: req.mutations,
-      lastMutationId: last,
-      version: this.#version,
-      records: state.records,
-      appVersion: req.appVersion,
+  #drainSoon(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    void this.#serial(async () => {
+      try {
+        await this.#drain();
+      } finally {
+        this.#draining = false;
+        if (this.#pushQueue.length) this.#drainSoon();
+      }
     });
-    if (plan.kind === "gap") {
-      return fail("mutation_gap", `Expected mutation ${plan.expected} next, got ${plan.got}`);
-    }
-    if (plan.processed === 0) return { ok: true, lastMutationId: last, version: this.#version, results: [] };
-    await this.#commit(
-      req.spaceId,
-      plan,
-      {
-        clientId: req.clientId,
-        userId: req.userId,
-        deviceId: req.deviceId,
-        fromLastMutationId: client ? last : null,
-        toLastMutationId: plan.lastMutationId,
-      },
-      req.deviceId,
-    );
-    return { ok: true, lastMutationId: plan.lastMutationId, version: this.#version, results: plan.results };
   }
 
-  /** D1 first (data, versions and the client's last id in one transaction), then our own state. */
+  /** Takes the queued pushes (bounded), checks roles, commits them as one group. */
+  async #drain(): Promise<void> {
+    const group: QueuedPush[] = [];
+    let mutations = 0;
+    while (this.#pushQueue.length && group.length < MAX_GROUP_REQUESTS) {
+      const next = this.#pushQueue[0];
+      if (!next || (group.length && mutations + next.req.mutations.length > MAX_GROUP_MUTATIONS)) break;
+      group.push(next);
+      mutations += next.req.mutations.length;
+      this.#pushQueue.shift();
+    }
+    const admitted: QueuedPush[] = [];
+    try {
+      for (const item of group) {
+        await this.#ready(item.req.spaceId);
+        const role = await this.#role(item.req.userId, item.req.spaceId);
+        if (!role) item.resolve(fail("not_found", "No such space"));
+        else if (role === "viewer") item.resolve(fail("forbidden", "Viewers may pull but not push"));
+        else admitted.push(item);
+      }
+      if (!admitted.length) return;
+      const outcome = await this.#withRetry(() => this.#commitGroup(admitted.map((i) => i.req)));
+      admitted.forEach((item, i) =>
+        item.resolve(Array.isArray(outcome) ? (outcome[i] ?? unavailable()) : outcome),
+      );
+    } catch {
+      for (const item of group) item.resolve(unavailable());
+    }
+  }
+
+  async #commitGroup(requests: PushRequest[]): Promise<PushOutcome[]> {
+    const spaceId = this.#spaceId ?? "";
+    const unknown = requests.map((r) => r.clientId).filter((id) => !this.#clients.has(id));
+    const keys = requests.flatMap((r) => {
+      const last = this.#clients.get(r.clientId)?.lastMutationId ?? 0;
+      return r.mutations.filter((m) => m.id > last);
+    });
+    const state =
+      unknown.length || keys.length
+        ? await loadPushState(this.env.DB, spaceId, unknown, keys)
+        : { clients: new Map<string, ClientState>(), records: new Map() };
+    const clients = new Map<string, ClientState | null>();
+    for (const r of requests) {
+      const row = this.#clients.get(r.clientId) ?? state.clients.get(r.clientId) ?? null;
+      clients.set(r.clientId, row);
+      if (row) this.#clients.set(r.clientId, row);
+    }
+    const plan = planGroup({ requests, clients, records: state.records, version: this.#version });
+    if (plan.clients.length) await this.#commit(spaceId, plan.version, plan.writes, plan.clients);
+    const origins = new Set<string>();
+    requests.forEach((r, i) => {
+      const o = plan.outcomes[i];
+      if (o?.kind === "ok" && o.changed && r.deviceId) origins.add(r.deviceId);
+    });
+    if (plan.writes.length) {
+      this.#notify.poke(this.#version);
+      this.#notify.wake(this.#version, origins);
+    }
+    return plan.outcomes.map((o): PushOutcome => {
+      if (o.kind === "forbidden") return fail("forbidden", "This clientId belongs to another user");
+      if (o.kind === "gap") return fail("mutation_gap", `Expected mutation ${o.expected} next, got ${o.got}`);
+      return { ok: true, lastMutationId: o.lastMutationId, version: o.version, results: o.results };
+    });
+  }
+
+  /** D1 first (data, versions and the clients' last ids in one transaction), then our own state. */
   async #commit(
     spaceId: string,
-    plan: Extract<PushPlan, { kind: "ok" }>,
-    client: Parameters<typeof commitStatements>[1]["client"],
-    originDeviceId: string | null,
+    version: number,
+    writes: RecordWrite[],
+    clients: ClientUpdate[],
   ): Promise<void> {
     const now = Date.now();
-    const from = this.#version;
     await this.env.DB.batch(
       commitStatements(this.env.DB, {
         spaceId,
-        fromVersion: from,
-        toVersion: plan.version,
-        writes: plan.writes,
-        client,
+        fromVersion: this.#version,
+        toVersion: version,
+        writes,
+        clients,
         now,
       }),
     );
@@ -347,17 +396,14 @@ export class SyncSpace extends DurableObject<Env> {
     this.#crashAfterCommit = null;
     if (crash === "abort") this.ctx.abort("test: crash after the D1 commit");
     if (crash === "throw") throw new Error("test: failure after the D1 commit");
-    this.#version = plan.version;
-    if (client)
-      this.#clients.set(client.clientId, { userId: client.userId, lastMutationId: client.toLastMutationId });
+    this.#version = version;
+    for (const c of clients) this.#clients.set(c.clientId, { userId: c.userId, lastMutationId: c.to });
     this.ctx.storage.transactionSync(() => {
-      this.#store.setMeta("version", plan.version);
-      if (client)
-        this.#store.saveClient(client.clientId, client.userId, client.deviceId, client.toLastMutationId, now);
+      this.#store.setMeta("version", version);
+      for (const c of clients) this.#store.saveClient(c.clientId, c.userId, c.deviceId, c.to, now);
       if (this.#store.getNumber("next_purge_at") === undefined)
         this.#store.setMeta("next_purge_at", now + DAY_MS);
     });
-    if (plan.version > from) this.#notify.changed(plan.version, originDeviceId);
-    else await this.#notify.schedule();
+    await this.#notify.schedule();
   }
 }

@@ -81,6 +81,23 @@ describe("POST /v1/sync/{spaceId}/push", () => {
     ]);
   });
 
+  it("applies a batch delivered several times at the same moment once", async () => {
+    const me = await user();
+    const clientId = newClientId();
+    const batch = [
+      putTask(1, "a", { title: "A", done: false }),
+      putTask(2, "b", { title: "B", done: false }),
+    ];
+    const responses = await Promise.all(Array.from({ length: 5 }, () => pushOk(me, "me", clientId, batch)));
+    expect(responses.every((r) => r.lastMutationId === 2 && r.version === 2)).toBe(true);
+    expect(responses.flatMap((r) => r.results)).toHaveLength(2);
+    const { changes } = await pullAll(me, "me");
+    expect(changes.map((c) => [c.key, c.version])).toEqual([
+      ["a", 1],
+      ["b", 2],
+    ]);
+  });
+
   it("refuses a mutation id that skips ahead with 409 mutation_gap, applying nothing", async () => {
     const me = await user();
     const clientId = newClientId();

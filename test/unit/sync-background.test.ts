@@ -18,7 +18,7 @@ describe("decideSilentPushes", () => {
   ] as const)("decides for a device %s: %s", (_label, last, expected) => {
     const decision = decideSilentPushes({
       candidates: ["d1"],
-      origin: null,
+      origins: new Set(),
       live: new Set(),
       lastPushAt: () => last,
       now,
@@ -29,7 +29,7 @@ describe("decideSilentPushes", () => {
   it("never wakes the device that made the change, nor one with a live socket, and each device once", () => {
     const decision = decideSilentPushes({
       candidates: ["origin", "online", "offline", "offline"],
-      origin: "origin",
+      origins: new Set(["origin"]),
       live: new Set(["online"]),
       lastPushAt: () => undefined,
       now,

@@ -11,8 +11,8 @@ export const SILENT_PUSH_MARGIN_MS = 5_000;
 export interface SilentPushInput {
   /** Devices of the space's members that can receive a push. */
   candidates: readonly string[];
-  /** The device that made the change: never woken for its own change. */
-  origin: string | null;
+  /** The devices that made the change(s): never woken for their own changes. */
+  origins: ReadonlySet<string>;
   /** Devices with a live socket: they got a poke. */
   live: ReadonlySet<string>;
   /** When each device last got a silent push from this space, if ever. */
@@ -29,7 +29,7 @@ export function decideSilentPushes(input: SilentPushInput): SilentPushDecision {
   const sendNow: string[] = [];
   const owe: string[] = [];
   for (const deviceId of new Set(input.candidates)) {
-    if (deviceId === input.origin || input.live.has(deviceId)) continue;
+    if (input.origins.has(deviceId) || input.live.has(deviceId)) continue;
     const last = input.lastPushAt(deviceId);
     if (last === undefined || input.now - last >= SILENT_PUSH_WINDOW_MS + SILENT_PUSH_MARGIN_MS)
       sendNow.push(deviceId);

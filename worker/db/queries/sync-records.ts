@@ -53,29 +53,42 @@ const clientStatement = (d1: D1Database, spaceId: string, clientId: string) =>
     )
     .bind(spaceId, clientId);
 
+const CLIENTS_PER_SELECT = 98; // + space_id
+
 /**
- * Reads, in one round trip, the client's row (unless the caller already knows it) and the
- * current state of every record in `keys` (`collection`, `key` pairs).
+ * Reads, in one round trip, the rows of `clientIds` (absent = new client) and the current state
+ * of every record in `keys` (`collection`, `key` pairs).
  */
 export async function loadPushState(
   d1: D1Database,
   spaceId: string,
-  clientId: string | null,
+  clientIds: readonly string[],
   keys: readonly { collection: string; key: string }[],
-): Promise<{ client: ClientRow | null; records: Map<string, StoredRecord> }> {
+): Promise<{ clients: Map<string, ClientRow>; records: Map<string, StoredRecord> }> {
   const byCollection = new Map<string, Set<string>>();
   for (const k of keys) {
     const set = byCollection.get(k.collection) ?? new Set<string>();
     set.add(k.key);
     byCollection.set(k.collection, set);
   }
-  const statements: D1PreparedStatement[] = [];
-  if (clientId !== null) statements.push(clientStatement(d1, spaceId, clientId));
+  const clientStatements: D1PreparedStatement[] = [];
+  const ids = [...new Set(clientIds)];
+  for (let i = 0; i < ids.length; i += CLIENTS_PER_SELECT) {
+    const chunk = ids.slice(i, i + CLIENTS_PER_SELECT);
+    clientStatements.push(
+      d1
+        .prepare(
+          `SELECT client_id AS clientId, user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND client_id IN (${chunk.map(() => "?").join(", ")})`,
+        )
+        .bind(spaceId, ...chunk),
+    );
+  }
+  const recordStatements: D1PreparedStatement[] = [];
   for (const [collection, set] of byCollection) {
     const list = [...set];
     for (let i = 0; i < list.length; i += KEYS_PER_SELECT) {
       const chunk = list.slice(i, i + KEYS_PER_SELECT);
-      statements.push(
+      recordStatements.push(
         d1
           .prepare(
             `SELECT collection, key, version, deleted, value FROM records WHERE space_id = ? AND collection = ? AND key IN (${chunk.map(() => "?").join(", ")})`,
@@ -84,13 +97,16 @@ export async function loadPushState(
       );
     }
   }
+  const clients = new Map<string, ClientRow>();
   const records = new Map<string, StoredRecord>();
-  if (statements.length === 0) return { client: null, records };
+  const statements = [...clientStatements, ...recordStatements];
+  if (statements.length === 0) return { clients, records };
   const results = await d1.batch<unknown>(statements);
-  let client: ClientRow | null = null;
   results.forEach((result, i) => {
-    if (clientId !== null && i === 0) {
-      client = (result.results[0] as ClientRow | undefined) ?? null;
+    if (i < clientStatements.length) {
+      for (const row of result.results as (ClientRow & { clientId: string })[]) {
+        clients.set(row.clientId, { userId: row.userId, lastMutationId: row.lastMutationId });
+      }
       return;
     }
     for (const row of result.results as RecordRow[]) {
@@ -101,7 +117,7 @@ export async function loadPushState(
       });
     }
   });
-  return { client, records };
+  return { clients, records };
 }
 
 export interface CommitInput {
@@ -110,15 +126,15 @@ export interface CommitInput {
   fromVersion: number;
   toVersion: number;
   writes: readonly RecordWrite[];
-  /** Absent for server-side writes, which belong to no client. */
-  client?: {
+  /** The clients whose last mutation id moves (none for server-side writes). */
+  clients: readonly {
     clientId: string;
     userId: string;
     deviceId: string | null;
     /** The last id the object believes D1 holds; null = the client is new (no row yet). */
-    fromLastMutationId: number | null;
-    toLastMutationId: number;
-  };
+    from: number | null;
+    to: number;
+  }[];
   now: number;
 }
 
@@ -137,20 +153,19 @@ export function commitStatements(d1: D1Database, input: CommitInput): D1Prepared
       )
       .bind(input.fromVersion, input.toVersion, input.now, input.spaceId),
   ];
-  const c = input.client;
-  if (c) {
+  for (const c of input.clients) {
     statements.push(
-      c.fromLastMutationId === null
+      c.from === null
         ? d1
             .prepare(
               "INSERT INTO sync_clients (space_id, client_id, user_id, device_id, last_mutation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
-            .bind(input.spaceId, c.clientId, c.userId, c.deviceId, c.toLastMutationId, input.now, input.now)
+            .bind(input.spaceId, c.clientId, c.userId, c.deviceId, c.to, input.now, input.now)
         : d1
             .prepare(
               "UPDATE sync_clients SET last_mutation_id = CASE WHEN last_mutation_id = ? THEN ? ELSE NULL END, device_id = COALESCE(?, device_id), updated_at = ? WHERE space_id = ? AND client_id = ?",
             )
-            .bind(c.fromLastMutationId, c.toLastMutationId, c.deviceId, input.now, input.spaceId, c.clientId),
+            .bind(c.from, c.to, c.deviceId, input.now, input.spaceId, c.clientId),
     );
   }
   for (let i = 0; i < input.writes.length; i += ROWS_PER_UPSERT) {

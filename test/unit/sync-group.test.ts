@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { planGroup, type GroupRequest } from "../../worker/sync/group";
+import type { Mutation } from "../../worker/sync/protocol";
+
+const put = (id: number, key: string, title = key): Mutation => ({
+  id,
+  collection: "tasks",
+  key,
+  op: "put",
+  value: { title, done: false },
+});
+const req = (clientId: string, mutations: Mutation[], userId = "u1"): GroupRequest => ({
+  clientId,
+  userId,
+  deviceId: null,
+  appVersion: undefined,
+  mutations,
+});
+
+describe("planGroup", () => {
+  it("plans queued pushes in arrival order, as if each ran alone", () => {
+    const plan = planGroup({
+      requests: [req("a", [put(1, "x", "first")]), req("b", [put(1, "x", "second"), put(2, "y")])],
+      clients: new Map([
+        ["a", null],
+        ["b", { userId: "u1", lastMutationId: 0 }],
+      ]),
+      records: new Map(),
+      version: 10,
+    });
+    expect(plan.outcomes.map((o) => (o.kind === "ok" ? [o.version, o.lastMutationId] : o.kind))).toEqual([
+      [11, 1],
+      [13, 2],
+    ]);
+    expect(plan.version).toBe(13);
+    expect(plan.writes.map((w) => [w.key, w.version, w.value?.title])).toEqual([
+      ["x", 12, "second"],
+      ["y", 13, "y"],
+    ]);
+    expect(plan.clients).toEqual([
+      { clientId: "a", userId: "u1", deviceId: null, from: null, to: 1 },
+      { clientId: "b", userId: "u1", deviceId: null, from: 0, to: 2 },
+    ]);
+  });
+
+  it("applies the same batch delivered twice in one group once, guarding on the client's first state", () => {
+    const batch = [put(4, "x"), put(5, "y")];
+    const plan = planGroup({
+      requests: [req("a", batch), req("a", batch), req("a", [put(6, "z")])],
+      clients: new Map([["a", { userId: "u1", lastMutationId: 3 }]]),
+      records: new Map(),
+      version: 0,
+    });
+    expect(plan.outcomes.map((o) => (o.kind === "ok" ? o.results.length : o.kind))).toEqual([2, 0, 1]);
+    expect(plan.clients).toEqual([{ clientId: "a", userId: "u1", deviceId: null, from: 3, to: 6 }]);
+    expect(plan.version).toBe(3);
+  });
+
+  it("refuses another user's client and a gap without touching the rest of the group", () => {
+    const plan = planGroup({
+      requests: [req("a", [put(1, "x")], "intruder"), req("b", [put(3, "y")]), req("c", [put(1, "z")])],
+      clients: new Map([
+        ["a", { userId: "owner", lastMutationId: 0 }],
+        ["b", null],
+        ["c", null],
+      ]),
+      records: new Map(),
+      version: 5,
+    });
+    expect(plan.outcomes.map((o) => o.kind)).toEqual(["forbidden", "gap", "ok"]);
+    expect(plan.writes.map((w) => [w.key, w.version])).toEqual([["z", 6]]);
+    expect(plan.clients.map((c) => c.clientId)).toEqual(["c"]);
+  });
+});
