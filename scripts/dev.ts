@@ -70,6 +70,26 @@ function credentialsFrom(vars: Record<string, string>): NonNullable<FakeProvider
   return credentials;
 }
 
+/** A `.dev.vars` copied from `.dev.vars.example` still holds placeholders the Worker cannot use. */
+function warnAboutPlaceholders(vars: Record<string, string>): void {
+  try {
+    const set = JSON.parse(vars.JWT_SIGNING_KEYS ?? "") as { keys?: { kty?: string; d?: string }[] };
+    if (
+      !set.keys?.length ||
+      !set.keys.every((k) => k.kty === "EC" && typeof k.d === "string" && k.d.length > 10)
+    ) {
+      throw new Error("no private EC keys");
+    }
+  } catch {
+    say(
+      "JWT_SIGNING_KEYS in .dev.vars is not a private ES256 JWK set: delete that line and restart to regenerate it",
+    );
+  }
+  if (!vars.ADMIN_API_KEY || vars.ADMIN_API_KEY === "change-me") {
+    say("ADMIN_API_KEY in .dev.vars is a placeholder: delete that line and restart to regenerate it");
+  }
+}
+
 /** Writes a fresh `.dev.vars`, or adds what an older one lacks (never overwrites a value). */
 async function ensureDevVars(fakes: FakeProviders, existing: Record<string, string> | undefined) {
   const providers = providerBindings(fakes);
@@ -144,11 +164,26 @@ async function main(): Promise<void> {
   }
 
   const existing = existsSync(DEV_VARS) ? parseDevVars(readFileSync(DEV_VARS, "utf8")) : undefined;
-  const fakes = await startFakeProviders({
-    ports: FAKE_PORTS,
-    oidc: { name: "dev", audience: "outpost-dev" },
-    credentials: existing ? credentialsFrom(existing) : undefined,
-  });
+  if (existing) warnAboutPlaceholders(existing);
+  const fakeOptions = { ports: FAKE_PORTS, oidc: { name: "dev", audience: "outpost-dev" } };
+  let fakes: FakeProviders;
+  try {
+    fakes = await startFakeProviders({
+      ...fakeOptions,
+      credentials: existing ? credentialsFrom(existing) : undefined,
+    });
+  } catch (error) {
+    if (!existing) throw error;
+    // Unreadable key material in .dev.vars must not stop the server: the fakes get fresh keys and
+    // pushes fail auth until the stale lines are regenerated.
+    say(
+      `the fakes could not use the keys in .dev.vars (${error instanceof Error ? error.message : String(error)});`,
+    );
+    say(
+      "  using fresh ones: delete FCM_SERVICE_ACCOUNT and APNS_* from .dev.vars and restart to regenerate them",
+    );
+    fakes = await startFakeProviders(fakeOptions);
+  }
   let wrangler: ReturnType<typeof spawnGroup> | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
