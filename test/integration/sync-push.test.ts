@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Mutation } from "../../worker/sync/protocol";
-import { anonymousUser, call } from "../setup/http";
+import { env } from "cloudflare:workers";
+import { flushMetrics } from "../../worker/ops/metrics";
+import { adminHeaders, anonymousUser, call } from "../setup/http";
 import {
   addMember,
   createSpace,
@@ -227,6 +229,25 @@ describe("POST /v1/sync/{spaceId}/push", () => {
     expect((await pull(editor, spaceId, `clientId=${clientId}`)).status).toBe(403);
     const state = await pullOk(owner, spaceId, "cursor=0");
     expect(state.changes.map((c) => c.value)).toEqual([{ title: "mine", done: false }]);
+  });
+
+  it("counts pushes and pulls in the metrics", async () => {
+    const me = await user();
+    const scrape = async () => {
+      await flushMetrics(env);
+      const text = await (
+        await call("/v1/admin/metrics", { headers: adminHeaders(env.ADMIN_API_KEY) })
+      ).text();
+      const value = (name: string) =>
+        Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(text)?.[1] ?? 0);
+      return { pushes: value("outpost_sync_pushes_total"), pulls: value("outpost_sync_pulls_total") };
+    };
+    const before = await scrape();
+    await pushOk(me, "me", newClientId(), [putTask(1, "a", { title: "a", done: false })]);
+    await pullOk(me, "me", "cursor=0");
+    const after = await scrape();
+    expect(after.pushes).toBeGreaterThan(before.pushes);
+    expect(after.pulls).toBeGreaterThan(before.pulls);
   });
 
   it("lands every change of 20 clients pushing at once exactly once, with strictly increasing versions", async () => {
