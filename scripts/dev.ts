@@ -9,6 +9,7 @@
  * 5. seed demo data through the HTTP API; 6. keep running until Ctrl-C, then stop everything.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createPrivateKey } from "node:crypto";
 import { createConnection } from "node:net";
 import { join, resolve } from "node:path";
 import { type FakeProviders, type FakeProvidersOptions, startFakeProviders } from "../test/fakes";
@@ -39,33 +40,52 @@ function portTaken(port: number): Promise<boolean> {
   });
 }
 
+/** True when `pem` is a private key Node can read (so the fake can derive its public half). */
+function readablePrivateKey(pem: string): boolean {
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The fakes' credentials as `.dev.vars` holds them, so restarted fakes accept the same keys. What
- * is missing or unreadable is left out: the fake then makes fresh keys (and `.dev.vars` keeps the
- * old ones, so that provider's pushes fail auth until the line is deleted and regenerated).
+ * is missing or unreadable (placeholders from .dev.vars.example) is left out: that fake makes a
+ * fresh key, and its provider's pushes fail auth until the stale lines are deleted and regenerated.
  */
 function credentialsFrom(vars: Record<string, string>): NonNullable<FakeProvidersOptions["credentials"]> {
   const credentials: NonNullable<FakeProvidersOptions["credentials"]> = {};
+  const stale = (names: string) =>
+    say(`${names} in .dev.vars cannot be used by the fakes: delete and restart to regenerate`);
+  let account: Record<string, unknown> = {};
   try {
-    const account = JSON.parse(vars.FCM_SERVICE_ACCOUNT ?? "") as Record<string, unknown>;
-    const { private_key: privateKeyPem, project_id: projectId, client_email: clientEmail } = account;
-    if (
-      typeof privateKeyPem === "string" &&
-      typeof projectId === "string" &&
-      typeof clientEmail === "string"
-    ) {
-      credentials.fcm = { privateKeyPem, projectId, clientEmail };
-    }
+    account = JSON.parse(vars.FCM_SERVICE_ACCOUNT ?? "") as Record<string, unknown>;
   } catch {
-    say("FCM_SERVICE_ACCOUNT in .dev.vars is not JSON: the fake FCM uses a fresh key");
+    // Reported below.
   }
-  if (vars.APNS_KEY_P8?.includes("PRIVATE KEY") && vars.APNS_KEY_ID && vars.APNS_TEAM_ID) {
+  const { private_key: privateKeyPem, project_id: projectId, client_email: clientEmail } = account;
+  if (
+    typeof privateKeyPem === "string" &&
+    readablePrivateKey(privateKeyPem) &&
+    typeof projectId === "string" &&
+    typeof clientEmail === "string"
+  ) {
+    credentials.fcm = { privateKeyPem, projectId, clientEmail };
+  } else if (vars.FCM_SERVICE_ACCOUNT) {
+    stale("FCM_SERVICE_ACCOUNT");
+  }
+  const keyP8 = vars.APNS_KEY_P8 ?? "";
+  if (readablePrivateKey(keyP8) && vars.APNS_KEY_ID && vars.APNS_TEAM_ID) {
     credentials.apns = {
-      keyP8: vars.APNS_KEY_P8,
+      keyP8,
       keyId: vars.APNS_KEY_ID,
       teamId: vars.APNS_TEAM_ID,
       bundleId: vars.APNS_BUNDLE_ID,
     };
+  } else if (keyP8) {
+    stale("APNS_KEY_P8 / APNS_KEY_ID / APNS_TEAM_ID");
   }
   return credentials;
 }
@@ -166,24 +186,10 @@ async function main(): Promise<void> {
   const existing = existsSync(DEV_VARS) ? parseDevVars(readFileSync(DEV_VARS, "utf8")) : undefined;
   if (existing) warnAboutPlaceholders(existing);
   const fakeOptions = { ports: FAKE_PORTS, oidc: { name: "dev", audience: "outpost-dev" } };
-  let fakes: FakeProviders;
-  try {
-    fakes = await startFakeProviders({
-      ...fakeOptions,
-      credentials: existing ? credentialsFrom(existing) : undefined,
-    });
-  } catch (error) {
-    if (!existing) throw error;
-    // Unreadable key material in .dev.vars must not stop the server: the fakes get fresh keys and
-    // pushes fail auth until the stale lines are regenerated.
-    say(
-      `the fakes could not use the keys in .dev.vars (${error instanceof Error ? error.message : String(error)});`,
-    );
-    say(
-      "  using fresh ones: delete FCM_SERVICE_ACCOUNT and APNS_* from .dev.vars and restart to regenerate them",
-    );
-    fakes = await startFakeProviders(fakeOptions);
-  }
+  const fakes = await startFakeProviders({
+    ...fakeOptions,
+    credentials: existing ? credentialsFrom(existing) : undefined,
+  });
   let wrangler: ReturnType<typeof spawnGroup> | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
