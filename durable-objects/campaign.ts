@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { cancelPendingQuery } from "../worker/push/ledger";
 import { completeCampaignIfDone, getCampaign } from "../worker/push/campaigns";
 import { dispatchBucket, markDispatched, markSending, planDeliveries } from "../worker/push/fan-out";
-import { notBefore, planBuckets } from "../worker/push/schedule";
+import { firstWakeAt, notBefore, planBuckets } from "../worker/push/schedule";
 import { getDb } from "../worker/db/client";
 
 export interface SchedulerBucket {
@@ -65,17 +65,19 @@ export class CampaignScheduler extends DurableObject<Env> {
     return this.#get("cancelled") === "1";
   }
 
-  /** Takes the campaign on (first call) and makes sure an alarm is armed while work remains. */
-  async schedule(campaignId: string, wakeAt: number): Promise<void> {
+  /**
+   * Takes the campaign on (first call) and makes sure an alarm is armed while work remains.
+   * False when this object already belongs to another campaign (ids are never reused).
+   */
+  async schedule(campaignId: string, wakeAt: number): Promise<boolean> {
     const known = this.#get("campaignId");
-    if (known !== null && known !== campaignId)
-      throw new Error("scheduler already belongs to another campaign");
-    if (this.#cancelled()) return;
+    if (known !== null && known !== campaignId) return false;
+    if (this.#cancelled()) return true;
     if (known === null) this.#set("campaignId", campaignId);
-    const finished = this.#get("done") === "1";
-    if (finished) return;
+    if (this.#get("done") === "1") return true;
     const current = await this.ctx.storage.getAlarm();
     if (current === null) await this.ctx.storage.setAlarm(this.#nextWake() ?? wakeAt);
+    return true;
   }
 
   /** Drops every bucket not yet fired; the alarm stops and any running dispatch stops at its next page. */
@@ -124,6 +126,12 @@ export class CampaignScheduler extends DurableObject<Env> {
     }
     const now = Date.now();
     if (this.#get("planned") !== "1") {
+      // Woken early (a forced or retried alarm): targets are resolved when the campaign is due.
+      const wakeAt = firstWakeAt(campaign, now);
+      if (wakeAt > now) {
+        await this.ctx.storage.setAlarm(wakeAt);
+        return;
+      }
       // A plain campaign that is due goes out page by page while it is being resolved.
       const dispatchNow = !campaign.localTime && notBefore(campaign, now) <= now;
       if (dispatchNow) await markSending(this.env, campaignId);

@@ -102,7 +102,8 @@ export function campaignStub(env: Env, campaignId: string) {
 
 /** Asks the campaign's Durable Object to run it; idempotent, so a replay can call it again. */
 export async function scheduleCampaign(env: Env, campaign: Campaign, now: number): Promise<void> {
-  await campaignStub(env, campaign.id).schedule(campaign.id, firstWakeAt(campaign, now));
+  const taken = await campaignStub(env, campaign.id).schedule(campaign.id, firstWakeAt(campaign, now));
+  if (!taken) throw new Error(`campaign scheduler ${campaign.id} belongs to another campaign`);
 }
 
 export interface CreatedCampaign {

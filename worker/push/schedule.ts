@@ -46,11 +46,11 @@ export function initialStatus(spec: ScheduleSpec, now: number): "scheduled" | "s
 /** Buckets for the zones the targeted devices are in (bucket keys as `bucketKeyFor` made them). */
 export function planBuckets(spec: ScheduleSpec, keys: Iterable<string>, now: number): Bucket[] {
   const start = notBefore(spec, now);
+  // A plain campaign always has its one bucket, even with nobody in it: it completes on time.
+  if (!spec.localTime) return [{ key: ALL_DEVICES_BUCKET, fireAt: start }];
   const out: Bucket[] = [];
   for (const key of new Set(keys)) {
-    const fireAt =
-      spec.localTime && key !== ALL_DEVICES_BUCKET ? nextLocalOccurrence(spec.localTime, key, start) : start;
-    out.push({ key, fireAt });
+    out.push({ key, fireAt: nextLocalOccurrence(spec.localTime, key, start) });
   }
   return out.sort((a, b) => a.fireAt - b.fireAt || (a.key < b.key ? -1 : 1));
 }
