@@ -67,52 +67,58 @@ export const BROTLI_BEST_QUALITY = 11;
 /** gzip's default: level 9 saves under 1% more, level 4 loses 2–6%. */
 export const GZIP_LEVEL = 6;
 
-/** Which of the codings we produce the client accepts. */
-export interface AcceptedCodings {
-  br: boolean;
-  gzip: boolean;
-}
+/** The codings we produce, in the client's order of preference; those it refuses are absent. */
+export type AcceptedCodings = ("br" | "gzip")[];
 
 /**
- * Accept-Encoding → the codings we may send. `q=0` refuses a coding, also one `*` would allow;
- * `x-gzip` is gzip (RFC 9110 §8.4.1.3). An absent header means no preference: we send identity,
- * since an old client that sent nothing may not decode anything.
+ * Accept-Encoding → the codings we may send, most preferred first: by q, then in the order the
+ * client listed them (which is how Cloudflare's front line, and miniflare imitating it, pick; an
+ * answer in another accepted coding gets decoded and re-encoded there). `q=0` refuses a coding,
+ * also one `*` would allow; `*` stands for the codings not named, at its own place; `x-gzip` is
+ * gzip (RFC 9110 §8.4.1.3). An absent or empty header gets identity: a client that sent nothing
+ * may decode nothing.
  */
 export function acceptedCodings(header: string | null | undefined): AcceptedCodings {
-  const q = new Map<string, number>();
+  const entries: { name: string; q: number }[] = [];
   for (const part of (header ?? "").split(",")) {
     const [rawName, ...params] = part.trim().toLowerCase().split(";");
-    const name = rawName?.trim() === "x-gzip" ? "gzip" : (rawName?.trim() ?? "");
-    if (!name) continue;
+    const trimmed = rawName?.trim() ?? "";
+    const name = trimmed === "x-gzip" ? "gzip" : trimmed;
+    if (!name || entries.some((e) => e.name === name)) continue;
     const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    const value = qParam === undefined ? 1 : Number(qParam.slice(2));
-    q.set(name, Number.isFinite(value) ? value : 0);
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    entries.push({ name, q: Number.isFinite(q) && q >= 0 && q <= 1 ? q : 0 });
   }
-  const allows = (coding: string) => {
-    const explicit = q.get(coding);
-    if (explicit !== undefined) return explicit > 0;
-    return (q.get("*") ?? 0) > 0;
-  };
-  return { br: allows("br"), gzip: allows("gzip") };
+  const named = new Set(entries.map((e) => e.name));
+  const candidates: { coding: "br" | "gzip"; q: number; at: number }[] = [];
+  entries.forEach((e, at) => {
+    if (e.name === "br" || e.name === "gzip") candidates.push({ coding: e.name, q: e.q, at });
+    if (e.name === "*") {
+      for (const coding of ["br", "gzip"] as const)
+        if (!named.has(coding)) candidates.push({ coding, q: e.q, at });
+    }
+  });
+  return candidates
+    .filter((c) => c.q > 0)
+    .sort((a, b) => b.q - a.q || a.at - b.at)
+    .map((c) => c.coding);
 }
 
 /**
  * The content-coding and level for a body of `bytes` bytes sent to this device: nothing under
- * ~1 KB; brotli when accepted (at its knee, or at its best for a small body to a slow phone,
- * which is worth more CPU per byte saved); else gzip; else identity.
+ * ~1 KB; else the client's preferred coding — brotli at its knee, or at its best for a small
+ * body to a slow phone (worth more CPU per byte saved), gzip at its default; else identity.
  */
 export function chooseEncoding(
   profile: NetworkHints,
   accepted: AcceptedCodings,
   bytes: number,
 ): EncodingChoice {
-  if (bytes < MIN_COMPRESS_BYTES) return { coding: "identity", level: 0 };
-  if (accepted.br) {
-    const best = networkTier(profile) === "slow" && bytes <= MAX_BEST_BROTLI_BYTES;
-    return { coding: "br", level: best ? BROTLI_BEST_QUALITY : BROTLI_QUALITY };
-  }
-  if (accepted.gzip) return { coding: "gzip", level: GZIP_LEVEL };
-  return { coding: "identity", level: 0 };
+  const coding = accepted[0];
+  if (bytes < MIN_COMPRESS_BYTES || coding === undefined) return { coding: "identity", level: 0 };
+  if (coding === "gzip") return { coding: "gzip", level: GZIP_LEVEL };
+  const best = networkTier(profile) === "slow" && bytes <= MAX_BEST_BROTLI_BYTES;
+  return { coding: "br", level: best ? BROTLI_BEST_QUALITY : BROTLI_QUALITY };
 }
 
 /** The request headers a tailored response depends on, for `Vary`. */
