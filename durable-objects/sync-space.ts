@@ -16,35 +16,30 @@ import {
 } from "../worker/db/queries/sync-spaces";
 import { planGroup, type ClientState, type ClientUpdate } from "../worker/sync/group";
 import { planPush, type RecordWrite } from "../worker/sync/plan";
-import type { Mutation, MutationResult, PushResponse } from "../worker/sync/protocol";
 import { SyncNotifier } from "./sync-notify";
 import { SyncStore } from "./sync-store";
+import {
+  fail,
+  unavailable,
+  type MemberOutcome,
+  type PushOutcome,
+  type PushRequest,
+  type ServerMutateOutcome,
+  type ServerMutation,
+  type SyncFailure,
+} from "./sync-types";
 
-export interface PushRequest {
-  spaceId: string;
-  userId: string;
-  deviceId: string | null;
-  appVersion: string | undefined;
-  clientId: string;
-  mutations: Mutation[];
-}
+export type {
+  MemberOutcome,
+  PushOutcome,
+  PushRequest,
+  PushSuccess,
+  ServerMutateOutcome,
+  ServerMutation,
+  SyncFailure,
+  SyncFailureCode,
+} from "./sync-types";
 
-export type SyncFailureCode = "not_found" | "forbidden" | "mutation_gap" | "unavailable";
-export interface SyncFailure {
-  ok: false;
-  error: SyncFailureCode;
-  detail: string;
-}
-export interface PushSuccess extends PushResponse {
-  ok: true;
-}
-export type PushOutcome = PushSuccess | SyncFailure;
-export type ServerMutation = Omit<Mutation, "id">;
-export type ServerMutateOutcome = { ok: true; version: number; results: MutationResult[] } | SyncFailure;
-export type MemberOutcome = { ok: true; userId: string; role: Exclude<SpaceRole, "owner"> } | SyncFailure;
-
-const fail = (error: SyncFailureCode, detail: string): SyncFailure => ({ ok: false, error, detail });
-const unavailable = () => fail("unavailable", "Try again shortly");
 const DAY_MS = 86_400_000;
 
 interface QueuedPush {
