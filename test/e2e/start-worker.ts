@@ -76,9 +76,18 @@ export async function buildWorker(): Promise<string> {
   return (await bundle()).path;
 }
 
-/** Rebuilds `dist/` only when a source changed since the last build. */
+/** Set by the e2e global setup once it has built `dist/` for this run. */
+export const BUILT_FOR_THIS_RUN = "OUTPOST_E2E_BUNDLE_BUILT";
+
+/**
+ * Rebuilds `dist/` only when a source changed since the last build, unless the e2e global setup
+ * already built it for this run: every test file of one run then exercises the same bundle, even
+ * while sources are being edited.
+ */
 export async function ensureWorkerBuilt(): Promise<string> {
-  if (!isBundleFresh()) await buildWorker();
+  const builtThisRun =
+    process.env[BUILT_FOR_THIS_RUN] === "1" && statSync(WORKER_BUNDLE, { throwIfNoEntry: false });
+  if (!builtThisRun && !isBundleFresh()) await buildWorker();
   return WORKER_BUNDLE;
 }
 
