@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { bodyTag, ifNoneMatchTags, matchingTag, notModified, withCoding } from "../../worker/middleware/etag";
+import { etagOf } from "../../worker/lib/etag";
+import {
+  bodyTag,
+  ifNoneMatchTags,
+  matchingTag,
+  notModified,
+  representationEtag,
+  withCoding,
+} from "../../worker/middleware/etag";
 import { mergeVary } from "../../worker/tailor/vary";
 
 describe("withCoding", () => {
@@ -13,6 +21,22 @@ describe("withCoding", () => {
   ];
   it.each(rows)("%s with %s → %s", (tag, coding, expected) => {
     expect(withCoding(tag, coding)).toBe(expected);
+  });
+});
+
+describe("representationEtag", () => {
+  const bytes = new TextEncoder().encode('{"a":1}');
+  it("suffixes a tag that is the hash of the body being encoded", async () => {
+    const tag = await etagOf(bytes);
+    expect(await representationEtag(tag, bytes, "br")).toBe(tag.replace(/"$/, '-br"'));
+    expect(await representationEtag(`W/${tag}`, bytes, "gzip")).toBe(`W/${tag.replace(/"$/, '-gzip"')}`);
+    expect(await representationEtag(tag, bytes, "identity")).toBe(tag);
+  });
+
+  it("leaves a tag that means something else (a revision, another body's hash) as the route set it", async () => {
+    expect(await representationEtag('"config-r7"', bytes, "br")).toBe('"config-r7"');
+    const other = await etagOf('{"a":2}');
+    expect(await representationEtag(other, bytes, "br")).toBe(other);
   });
 });
 

@@ -4,7 +4,7 @@ import { acceptedCodings, chooseEncoding } from "../tailor/decisions";
 import { encodeBody } from "../tailor/encode";
 import { parseDeviceProfile } from "../tailor/profile";
 import { addVary } from "../tailor/vary";
-import { matchingTag, notModified, withCoding } from "./etag";
+import { matchingTag, notModified, representationEtag } from "./etag";
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;|$)/i;
 // No body, or a body that must not be buffered or touched.
@@ -69,7 +69,7 @@ export function compressResponse(): MiddlewareHandler<AppEnv> {
 
     const routeEtag = headers.get("ETag");
     if (routeEtag) {
-      const etag = withCoding(routeEtag, choice.coding);
+      const etag = await representationEtag(routeEtag, bytes, choice.coding);
       headers.set("ETag", etag);
       const method = c.req.method;
       if (res.status === 200 && (method === "GET" || method === "HEAD") && matchingTag(ifNoneMatch, etag)) {

@@ -5,6 +5,7 @@
  * Revalidation compares the body part only: the edge may weaken our tags (`W/`) or hand the
  * client a differently coded copy of the same body, which is still the same content.
  */
+import { etagOf } from "../lib/etag";
 import type { ContentCoding } from "../tailor/decisions";
 
 const TAG = /^(?:W\/)?"([^"]*)"$/;
@@ -17,6 +18,23 @@ export function withCoding(etag: string, coding: ContentCoding): string {
   if (!m) return etag;
   const weak = etag.trim().startsWith("W/") ? "W/" : "";
   return `${weak}"${(m[1] ?? "").replace(CODING_SUFFIX, "")}-${coding}"`;
+}
+
+/**
+ * The tag for `bytes` sent in `coding`, given the tag the route set. Only a tag that is the hash
+ * of exactly these bytes (`etagOf`) names the representation and gets the coding suffix; any
+ * other tag means something the route defines (e.g. the admin config's `"config-r7"` revision,
+ * which `If-Match` must get back verbatim) and is left alone.
+ */
+export async function representationEtag(
+  routeEtag: string,
+  bytes: Uint8Array,
+  coding: ContentCoding,
+): Promise<string> {
+  if (coding === "identity") return routeEtag;
+  const ours = bodyTag(routeEtag);
+  if (ours === undefined || ours !== bodyTag(await etagOf(bytes))) return routeEtag;
+  return withCoding(routeEtag, coding);
 }
 
 /** The body part of an entity tag: no `W/`, no quotes, no coding suffix. */
