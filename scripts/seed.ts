@@ -211,6 +211,17 @@ export async function seed(options: SeedOptions): Promise<void> {
       }),
     );
 
+    // A remembered space that the database no longer has (its local state was wiped) is recreated.
+    if (state.familySpaceId) {
+      const probe = await api(
+        "GET",
+        `/v1/sync/${state.familySpaceId}/pull?clientId=seed-alice-family&cursor=0&limit=1`,
+        {
+          token: alice.accessToken,
+        },
+      );
+      if (probe.status === 404 || probe.status === 403) delete state.familySpaceId;
+    }
     if (!state.familySpaceId) {
       const space = await api("POST", "/v1/spaces", { token: alice.accessToken, json: { name: "Family" } });
       if (report("shared space Family", space) && typeof space.body.id === "string") {
