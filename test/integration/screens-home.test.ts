@@ -21,6 +21,13 @@ const fast3x = {
 };
 
 describe("GET /v1/screens/home", () => {
+  it("is described in the OpenAPI document", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await res.json<{ paths: Record<string, { get?: { parameters?: { name: string }[] } }> }>();
+    expect(doc.paths["/v1/screens/home"]?.get?.parameters?.map((p) => p.name)).toContain("fields");
+  });
+
   it("refuses a caller without an access token", async () => {
     const res = await call("/v1/screens/home");
     expect(res.status).toBe(401);
