@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { bundle, ROOT } from "../test/e2e/start-worker";
 import type { BenchHarness, BenchReport, BenchRow, LoadOptions, LoadResult } from "./harness";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = 50;
 
 const DEVICE = { "X-Platform": "ios", "X-App-Version": "3.2.1", "Accept-Language": "de-CH, de;q=0.9" };

@@ -4,9 +4,10 @@
  * `bench/results/latest.json`.
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type BenchHarness, type BenchReport, startHarness } from "./harness";
+import { type BenchHarness, type BenchReport, type RunningHarness, startHarness } from "./harness";
 
 interface BenchModule {
   run(h: BenchHarness): Promise<BenchReport>;
@@ -49,9 +50,11 @@ async function main(): Promise<void> {
   for (const name of names) {
     const startedAt = new Date().toISOString();
     console.error(`\n▶ ${name}`);
-    const mod = (await import(pathToFileURL(join(benchDir, `${name}.bench.ts`)).href)) as BenchModule;
-    const harness = await startHarness();
+    let harness: RunningHarness | undefined;
     try {
+      const mod = (await import(pathToFileURL(join(benchDir, `${name}.bench.ts`)).href)) as BenchModule;
+      if (typeof mod.run !== "function") throw new Error(`bench/${name}.bench.ts does not export run(h)`);
+      harness = await startHarness();
       const report = await mod.run(harness);
       console.log(`\n${table(report)}\n`);
       results.push({ name, startedAt, report });
@@ -60,11 +63,17 @@ async function main(): Promise<void> {
       console.error(`✗ ${name} failed: ${message}`);
       results.push({ name, startedAt, error: message });
     } finally {
-      await harness.stop();
+      await harness?.stop();
     }
   }
 
-  const machine = { node: process.version, platform: process.platform, arch: process.arch };
+  const machine = {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: cpus().length,
+    loadavg: loadavg(),
+  };
   mkdirSync(join(benchDir, "results"), { recursive: true });
   const out = join(benchDir, "results", "latest.json");
   writeFileSync(
