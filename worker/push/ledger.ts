@@ -113,9 +113,14 @@ export function releaseQuery(db: Db, campaignId: string, deviceIds: readonly str
  * The dead-letter queue's verdict: rows still waiting after the queue spent its retries are
  * `failed` with `retries_exhausted`. A row someone holds a live lease on is left to its holder.
  */
-export async function markExhausted(db: Db, campaignId: string, deviceIds: readonly string[], now: number) {
-  if (deviceIds.length === 0) return;
-  await db
+export async function markExhausted(
+  db: Db,
+  campaignId: string,
+  deviceIds: readonly string[],
+  now: number,
+): Promise<number> {
+  if (deviceIds.length === 0) return 0;
+  const rows = await db
     .update(pushDeliveries)
     .set({ state: "failed", leaseUntil: null, lastError: "retries_exhausted" })
     .where(
@@ -124,7 +129,9 @@ export async function markExhausted(db: Db, campaignId: string, deviceIds: reado
         inIds(deviceIds),
         sql`(${pushDeliveries.state} = 'pending' OR (${pushDeliveries.state} = 'leased' AND ${pushDeliveries.leaseUntil} < ${now}))`,
       ),
-    );
+    )
+    .returning({ deviceId: pushDeliveries.deviceId });
+  return rows.length;
 }
 
 /** Everything not yet sent of a cancelled campaign stays unsent. */

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "../db/client";
 import { devices, pushCampaigns } from "../db/schema";
-import type { WaitUntil } from "../ops/metrics";
+import { countMetric, type WaitUntil } from "../ops/metrics";
 import { completeCampaignIfDone, toPushMessage, type Campaign } from "./campaigns";
 import { enqueueJobs, isPushJob, type PushJob } from "./fan-out";
 import { activeLeases, claim, markExhausted, markFailedQuery, markSentQuery, releaseQuery } from "./ledger";
@@ -38,7 +38,7 @@ export async function runLimited<T>(items: readonly T[], limit: number, task: (i
  * Claims each device's ledger row before sending, so a redelivered message never pushes twice.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: WaitUntil): Promise<void> {
-  if (batch.queue.endsWith("-dlq")) return handleDeadLetters(batch, env);
+  if (batch.queue.endsWith("-dlq")) return handleDeadLetters(batch, env, ctx);
   const db = getDb(env.DB);
   const now = Date.now();
 
@@ -97,9 +97,12 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: 
   }
 
   await runLimited(work, MAX_IN_FLIGHT, async (w) => {
-    if (w.attempt > MAX_ATTEMPTS) w.outcome = { kind: "failed", reason: "retries_exhausted" };
-    else if (!w.target) w.outcome = { kind: "failed", reason: "no_token" };
-    else {
+    if (w.attempt > MAX_ATTEMPTS || !w.target) {
+      // Failures decided here never reach sendPush, which counts the others.
+      const reason = w.attempt > MAX_ATTEMPTS ? "retries_exhausted" : "no_token";
+      w.outcome = { kind: "failed", reason };
+      countMetric(env, ctx, "outpost_push_failed_total", { reason });
+    } else {
       try {
         w.outcome = await sendPush(env, w.target, toPushMessage(w.campaign, w.deviceId), w.attempt, { ctx });
       } catch (error) {
@@ -235,13 +238,15 @@ function clampDelay(seconds: number): number {
 }
 
 /** Messages whose retries are spent: their devices that are still waiting failed for good. */
-async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env, ctx?: WaitUntil): Promise<void> {
   const db = getDb(env.DB);
   const now = Date.now();
   const touched = new Set<string>();
   for (const msg of batch.messages) {
     if (isPushJob(msg.body)) {
-      await markExhausted(db, msg.body.campaignId, msg.body.deviceIds, now);
+      const failed = await markExhausted(db, msg.body.campaignId, msg.body.deviceIds, now);
+      if (failed > 0)
+        countMetric(env, ctx, "outpost_push_failed_total", { reason: "retries_exhausted" }, failed);
       touched.add(msg.body.campaignId);
     }
     msg.ack();

@@ -89,7 +89,8 @@ pushRoutes.openapi(
     description:
       "Answers 202 as soon as the campaign is stored and scheduled; provider calls happen in the queue. " +
       "An optional `Idempotency-Key` header (1-255 visible ASCII characters) makes a retry return the " +
-      "same campaign; reusing it for a different body is 409 idempotency_conflict.",
+      "same campaign; reusing it for a different body is 409 idempotency_conflict. Target criteria combine " +
+      "with AND (lists with OR); `target: {}` reaches every device with a live push token.",
     middleware: [requireAdmin()],
     request: { body: { content: { "application/json": { schema: CampaignBody } }, required: true } },
     responses: {
