@@ -292,6 +292,20 @@ describe("Idempotency-Key", () => {
     expect(await deliveriesTo(d)).toHaveLength(2);
   });
 
+  it("creates one campaign when the same key arrives concurrently", async () => {
+    const d = await registerDevice();
+    const key = crypto.randomUUID();
+    const body = visible({ target: { deviceIds: [d.deviceId] } });
+    const results = await Promise.all(Array.from({ length: 5 }, () => createCampaign(body, key)));
+    expect(results.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+    const ids = new Set(await Promise.all(results.map(async (r) => (await r.json<{ id: string }>()).id)));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    await waitUntilSent(id ?? "");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await deliveriesTo(d)).toHaveLength(1);
+  });
+
   it("refuses a malformed key", async () => {
     const res = await createCampaign(visible({ target: { deviceIds: ["x"] } }), "has space");
     expect(res.status).toBe(400);

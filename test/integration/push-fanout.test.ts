@@ -197,6 +197,18 @@ describe("at-least-once queue delivery never pushes twice", () => {
     expect(await deliveriesTo(b)).toHaveLength(0);
   });
 
+  it("skips every device of a campaign cancelled after its messages were queued", async () => {
+    const d = await registerDevice({ platform: "ios" });
+    const campaignId = await plannedButNotDispatched([d]);
+    // The cancel's status flip has landed; its ledger update has not yet.
+    await env.DB.prepare("UPDATE push_campaigns SET status = 'cancelled' WHERE id = ?")
+      .bind(campaignId)
+      .run();
+    await runBatch([{ campaignId, deviceIds: [d.deviceId] }]);
+    expect(await deliveriesTo(d)).toHaveLength(0);
+    expect((await ledger(campaignId))[0]?.state).toBe("pending");
+  });
+
   it("acknowledges a malformed message instead of retrying it forever", async () => {
     const batch = createMessageBatch("outpost-push", [
       { id: "bad", timestamp: new Date(), attempts: 1, body: { nope: true } },
