@@ -185,9 +185,9 @@ async function main(): Promise<void> {
 
   const existing = existsSync(DEV_VARS) ? parseDevVars(readFileSync(DEV_VARS, "utf8")) : undefined;
   if (existing) warnAboutPlaceholders(existing);
-  const fakeOptions = { ports: FAKE_PORTS, oidc: { name: "dev", audience: "outpost-dev" } };
   const fakes = await startFakeProviders({
-    ...fakeOptions,
+    ports: FAKE_PORTS,
+    oidc: { name: "dev", audience: "outpost-dev" },
     credentials: existing ? credentialsFrom(existing) : undefined,
   });
   let wrangler: ReturnType<typeof spawnGroup> | undefined;
