@@ -196,6 +196,22 @@ syncRoutes.openapi(pullRoute, async (c) => {
   return c.json(response, 200, headers);
 });
 
+syncRoutes.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/{spaceId}/socket",
+  description:
+    'WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the device so it gets pokes instead of silent pushes). The server sends `{"type":"poke","version":N}` on connect and whenever the space\'s version moves; `{"type":"ping"}` is answered `{"type":"pong"}`.',
+  request: {
+    params: SpaceIdParam,
+    query: z.object({ token: z.string().optional(), deviceId: z.string().optional() }),
+  },
+  responses: {
+    101: { description: "Switching protocols" },
+    401: { description: "Missing, invalid or expired token (before any upgrade)", ...problem },
+    404: { description: "No such space (or not a member)", ...problem },
+  },
+});
+
 /**
  * WebSocket upgrade. The token comes in `Authorization` (verified by the pipeline) or `?token=`
  * (browsers and some socket libraries cannot set headers); it is verified here, before the
