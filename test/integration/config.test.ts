@@ -145,6 +145,21 @@ describe("ETag and If-None-Match on /v1/config", () => {
     }
   });
 
+  it("keeps 304s working when the body is compressed (the tag then names the coding)", async () => {
+    const flags: Record<string, unknown> = {};
+    for (let i = 0; i < 80; i++)
+      flags[flagName(`bulk${i}`)] = { default: `value number ${i} of a long list` };
+    await putFlags(flags);
+    const gzip = { ...iphone, "Accept-Encoding": "gzip" };
+    const first = await call("/v1/config", { headers: gzip });
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("ETag") ?? "";
+    expect(first.headers.get("Content-Encoding")).toBe("gzip");
+    const again = await call("/v1/config", { headers: { ...gzip, "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+  });
+
   it("answers 200 for a different ETag", async () => {
     const res = await call("/v1/config", { headers: { ...iphone, "If-None-Match": '"something-else"' } });
     expect(res.status).toBe(200);
