@@ -84,6 +84,17 @@ export class SyncNotifier {
     }
   }
 
+  /** A removed member's sockets close now (4003): they must not hear about the space again. */
+  disconnectUser(userId: string): void {
+    for (const ws of this.#ctx.getWebSockets(`user:${userId}`)) {
+      try {
+        ws.close(4003, "removed from the space");
+      } catch {
+        // Already closing.
+      }
+    }
+  }
+
   forgetDevices(): void {
     this.#devices = null;
   }

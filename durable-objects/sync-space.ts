@@ -10,6 +10,7 @@ import {
   ensurePersonalSpace,
   loadMembers,
   personalSpaceId,
+  removeMember,
   upsertMember,
   userExists,
   type SpaceRole,
@@ -24,6 +25,7 @@ import {
   type MemberOutcome,
   type PushOutcome,
   type PushRequest,
+  type RemoveOutcome,
   type ServerMutateOutcome,
   type ServerMutation,
   type SyncFailure,
@@ -34,6 +36,7 @@ export type {
   PushOutcome,
   PushRequest,
   PushSuccess,
+  RemoveOutcome,
   ServerMutateOutcome,
   ServerMutation,
   SyncFailure,
@@ -143,6 +146,28 @@ export class SyncSpace extends DurableObject<Env> {
       this.#members?.set(userId, role);
       this.#notify.forgetDevices();
       return { ok: true as const, userId, role };
+    });
+  }
+
+  /**
+   * Removes a member: the owner may remove anyone else, any member may remove themselves (leave).
+   * Their sockets close at once (4003) and their devices stop getting background pushes.
+   */
+  async removeMember(spaceId: string, actorUserId: string, userId: string): Promise<RemoveOutcome> {
+    return this.#serial(async () => {
+      await this.#ready(spaceId);
+      const actorRole = await this.#role(actorUserId, spaceId);
+      if (!actorRole) return fail("not_found", "No such space");
+      if (actorUserId !== userId && actorRole !== "owner")
+        return fail("forbidden", "Only the owner removes others");
+      const role = this.#members?.get(userId);
+      if (!role) return fail("not_found", "No such member");
+      if (role === "owner") return fail("forbidden", "The owner cannot leave or be removed");
+      await removeMember(this.env.DB, spaceId, userId);
+      this.#members?.delete(userId);
+      this.#notify.disconnectUser(userId);
+      this.#notify.forgetDevices();
+      return { ok: true as const };
     });
   }
 

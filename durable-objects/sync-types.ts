@@ -25,5 +25,7 @@ export type ServerMutation = Omit<Mutation, "id">;
 export type ServerMutateOutcome = { ok: true; version: number; results: MutationResult[] } | SyncFailure;
 export type MemberOutcome = { ok: true; userId: string; role: Exclude<SpaceRole, "owner"> } | SyncFailure;
 
+export type RemoveOutcome = { ok: true } | SyncFailure;
+
 export const fail = (error: SyncFailureCode, detail: string): SyncFailure => ({ ok: false, error, detail });
 export const unavailable = () => fail("unavailable", "Try again shortly");

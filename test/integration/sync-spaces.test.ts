@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { anonymousUser, call } from "../setup/http";
 import {
@@ -132,6 +133,44 @@ describe("spaces and roles", () => {
     expect(
       (await push(editor, spaceId, newClientId(), [putTask(1, "x", { title: "x", done: false })])).status,
     ).toBe(403);
+  });
+
+  it("removes a member: their pushes and pulls get 404 and their socket closes with 4003", async () => {
+    const owner = await user();
+    const editor = await user();
+    const viewer = await user();
+    const spaceId = await createSpace(owner);
+    await addMember(owner, spaceId, editor.userId, "editor");
+    await addMember(owner, spaceId, viewer.userId, "viewer");
+    const res = await exports.default.fetch(
+      new Request(`http://outpost.test/v1/sync/${spaceId}/socket?token=${editor.token}`, {
+        headers: { Upgrade: "websocket" },
+      }),
+    );
+    const ws = res.webSocket;
+    if (!ws) throw new Error("no socket");
+    const closed = new Promise<number>((resolve) =>
+      ws.addEventListener("close", (event) => resolve(event.code)),
+    );
+    ws.accept();
+
+    const remove = (who: Caller, userId: string) =>
+      call(`/v1/spaces/${spaceId}/members/${userId}`, { method: "DELETE", token: who.token });
+    expect((await remove(editor, viewer.userId)).status).toBe(403);
+    expect((await remove(owner, owner.userId)).status).toBe(403);
+    expect((await remove(owner, crypto.randomUUID())).status).toBe(404);
+    expect((await remove(owner, editor.userId)).status).toBe(204);
+    expect(await closed).toBe(4003);
+
+    const clientId = newClientId();
+    expect(
+      (await push(editor, spaceId, clientId, [putTask(1, "x", { title: "x", done: false })])).status,
+    ).toBe(404);
+    expect((await pull(editor, spaceId, "cursor=0")).status).toBe(404);
+    // A member may leave on their own.
+    expect((await remove(viewer, viewer.userId)).status).toBe(204);
+    expect((await pull(viewer, spaceId, "cursor=0")).status).toBe(404);
+    expect((await pullOk(owner, spaceId, "cursor=0")).changes).toEqual([]);
   });
 
   it("refuses to share a personal space", async () => {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MemberOutcome } from "../../durable-objects/sync-space";
+import type { MemberOutcome, RemoveOutcome } from "../../durable-objects/sync-space";
 import {
   createSharedSpace,
   ensurePersonalSpace,
@@ -165,5 +165,42 @@ spacesRoutes.openapi(
     )) as MemberOutcome;
     if (!outcome.ok) throw syncFailure(outcome);
     return c.json({ spaceId, userId: outcome.userId, role: outcome.role }, 200);
+  },
+);
+
+spacesRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{id}/members/{userId}",
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .regex(SPACE_ID)
+          .openapi({ param: { name: "id", in: "path" } }),
+        userId: z
+          .string()
+          .min(1)
+          .max(128)
+          .openapi({ param: { name: "userId", in: "path" } }),
+      }),
+    },
+    responses: {
+      204: { description: "Removed (the owner removing a member, or a member leaving); their sockets close" },
+      403: { description: "Not the owner (removing someone else), or the owner themselves", ...problem },
+      404: { description: "No such space (or not a member), or no such member", ...problem },
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth") as AuthContext;
+    const params = c.req.valid("param");
+    const spaceId = resolveSpaceId(params.id, auth.userId);
+    const outcome = (await syncStub(c.env, spaceId).removeMember(
+      spaceId,
+      auth.userId,
+      params.userId,
+    )) as RemoveOutcome;
+    if (!outcome.ok) throw syncFailure(outcome);
+    return c.body(null, 204);
   },
 );
