@@ -3,13 +3,18 @@ import { getDb, type Db } from "../db/client";
 import { devices, pushCampaigns } from "../db/schema";
 import { countMetric, type WaitUntil } from "../ops/metrics";
 import { completeCampaignIfDone, toPushMessage, type Campaign } from "./campaigns";
-import { enqueueJobs, isPushJob, type PushJob } from "./fan-out";
+import { chunk, enqueueJobs, isPushJob, type PushJob } from "./fan-out";
 import { activeLeases, claim, markExhausted, markFailedQuery, markSentQuery, releaseQuery } from "./ledger";
 import type { PushOutcome, PushTarget } from "./provider";
 import { pruneDeadToken, sendPush } from "./send";
 
 /** The Workers limit on connections waiting for response headers, per invocation. */
 export const MAX_IN_FLIGHT = 6;
+/**
+ * Devices claimed at a time. Providers time out after 10 s, so even a wave that times out
+ * everywhere (30 / 6 in flight × 10 s = 50 s) finishes inside its 60 s lease.
+ */
+export const WAVE_SIZE = 30;
 /** Beyond the queue's own retries (max_retries = 5), a backstop against a row that never settles. */
 export const MAX_ATTEMPTS = 10;
 
@@ -40,7 +45,6 @@ export async function runLimited<T>(items: readonly T[], limit: number, task: (i
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: WaitUntil): Promise<void> {
   if (batch.queue.endsWith("-dlq")) return handleDeadLetters(batch, env, ctx);
   const db = getDb(env.DB);
-  const now = Date.now();
 
   // Group the batch's devices per campaign (a redelivered message may repeat devices).
   const byCampaign = new Map<string, Set<string>>();
@@ -66,36 +70,55 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: 
         )
     ).map((c) => [c.id, c]),
   );
-  const work: Work[] = [];
+  const retries: Retry[] = [];
   const deferred: { job: PushJob; delaySeconds: number }[] = [];
   for (const [campaignId, deviceSet] of byCampaign) {
     const campaign = campaigns.get(campaignId);
     if (!campaign) continue;
-    const wanted = [...deviceSet];
-    const claimed = await claim(db, campaignId, wanted, now);
-    const claimedIds = new Set(claimed.map((c) => c.deviceId));
-    // A duplicate of a message another consumer is working on right now: look again after its lease.
-    const unclaimed = wanted.filter((d) => !claimedIds.has(d));
-    for (const [deviceId, leaseUntil] of await activeLeases(db, campaignId, unclaimed, now)) {
-      deferred.push({
-        job: { campaignId, deviceIds: [deviceId] },
-        delaySeconds: Math.ceil((leaseUntil - now) / 1000) + 1,
-      });
-    }
-    const targets = await loadTargets(
-      db,
-      claimed.map((c) => c.deviceId),
-    );
-    for (const c of claimed) {
-      work.push({
-        campaign,
-        deviceId: c.deviceId,
-        attempt: c.attempts,
-        target: targets.get(c.deviceId) ?? null,
-      });
+    // Claimed in waves, so a lease always outlives the sends it covers.
+    for (const wave of chunk([...deviceSet], WAVE_SIZE)) {
+      const outcome = await sendWave(db, env, ctx, campaign, wave);
+      retries.push(...outcome.retries);
+      deferred.push(...outcome.deferred);
     }
   }
+  await settleMessages(batch, env, retries, deferred);
+  for (const campaignId of byCampaign.keys()) await completeCampaignIfDone(env, campaignId, Date.now());
+}
 
+/**
+ * Claims, sends and records one wave of a campaign's devices. Devices another consumer holds a
+ * live lease on (a duplicate message racing the original) come back as deferred jobs.
+ */
+async function sendWave(
+  db: Db,
+  env: Env,
+  ctx: WaitUntil | undefined,
+  campaign: Campaign,
+  wanted: string[],
+): Promise<{ retries: Retry[]; deferred: { job: PushJob; delaySeconds: number }[] }> {
+  const now = Date.now();
+  const claimed = await claim(db, campaign.id, wanted, now);
+  const claimedIds = new Set(claimed.map((c) => c.deviceId));
+  const deferred: { job: PushJob; delaySeconds: number }[] = [];
+  const unclaimed = wanted.filter((d) => !claimedIds.has(d));
+  for (const [deviceId, leaseUntil] of await activeLeases(db, campaign.id, unclaimed, now)) {
+    deferred.push({
+      job: { campaignId: campaign.id, deviceIds: [deviceId] },
+      delaySeconds: Math.ceil((leaseUntil - now) / 1000) + 1,
+    });
+  }
+  if (claimed.length === 0) return { retries: [], deferred };
+  const targets = await loadTargets(
+    db,
+    claimed.map((c) => c.deviceId),
+  );
+  const work: Work[] = claimed.map((c) => ({
+    campaign,
+    deviceId: c.deviceId,
+    attempt: c.attempts,
+    target: targets.get(c.deviceId) ?? null,
+  }));
   await runLimited(work, MAX_IN_FLIGHT, async (w) => {
     if (w.attempt > MAX_ATTEMPTS || !w.target) {
       // Failures decided here never reach sendPush, which counts the others.
@@ -116,10 +139,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: 
       }
     }
   });
-
-  const retries = await recordOutcomes(db, env, work, now);
-  await settleMessages(batch, env, retries, deferred);
-  for (const campaignId of byCampaign.keys()) await completeCampaignIfDone(env, campaignId, Date.now());
+  return { retries: await recordOutcomes(db, env, work, Date.now()), deferred };
 }
 
 async function loadTargets(db: Db, deviceIds: string[]): Promise<Map<string, PushTarget>> {
