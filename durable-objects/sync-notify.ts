@@ -140,10 +140,12 @@ export class SyncNotifier {
   async sendOwed(version: number, now: number): Promise<void> {
     const spaceId = this.#spaceId();
     if (!spaceId) return;
+    // Only devices still belonging to members (someone may have left since the push was owed).
+    const members = new Set(await this.#memberDevices(spaceId));
     const live = this.#liveDevices();
     const send: string[] = [];
     for (const mark of this.#store.owedDue(now - SILENT_PUSH_WINDOW_MS - SILENT_PUSH_MARGIN_MS)) {
-      if (live.has(mark.deviceId)) this.#store.clearOwed(mark.deviceId);
+      if (live.has(mark.deviceId) || !members.has(mark.deviceId)) this.#store.clearOwed(mark.deviceId);
       else {
         this.#store.markPushed(mark.deviceId, now);
         send.push(mark.deviceId);
