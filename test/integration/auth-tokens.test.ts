@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { SignJWT, base64url, createLocalJWKSet, generateKeyPair, importJWK, jwtVerify, type JWK } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { anonymousUser, call, type SignedIn } from "../setup/http";
 
 const signingKeys = (JSON.parse(env.JWT_SIGNING_KEYS) as { keys: (JWK & { kid: string })[] }).keys;
@@ -138,6 +138,33 @@ describe("access tokens", () => {
 
     it("a correctly signed token for a session that does not exist", async () => {
       await expectRefused(await sign(user, crypto.randomUUID()));
+    });
+  });
+
+  describe("the per-isolate cache of verified tokens", () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("still refuses a token it accepted once, after the token expires", async () => {
+      const token = await sign(user, sessionId);
+      expect((await call("/v1/me", { token })).status).toBe(200); // verified, now cached
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + 11 * 60 * 1000); // exp is iat + 600 s (+5 s tolerance)
+      await expectRefused(token);
+    });
+
+    it("never lets a cached token vouch for a tampered copy of it", async () => {
+      expect((await call("/v1/me", { token: user.accessToken })).status).toBe(200);
+      const [h, p, s] = user.accessToken.split(".");
+      const claims = JSON.parse(new TextDecoder().decode(base64url.decode(p!)));
+      await expectRefused(`${h}.${segment({ ...claims, anon: false })}.${s}`);
+      await expectRefused(`${h}.${p}.${s!.slice(0, -2)}AA`);
+    });
+
+    it("still honours revocation of a cached token's session", async () => {
+      const other = await anonymousUser();
+      expect((await call("/v1/me", { token: other.accessToken })).status).toBe(200);
+      expect((await call("/v1/auth/logout", { method: "POST", token: other.accessToken })).status).toBe(204);
+      await expectRefused(other.accessToken);
     });
   });
 

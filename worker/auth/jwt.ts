@@ -4,6 +4,7 @@
  */
 import { SignJWT, jwtVerify, type JWTHeaderParameters } from "jose";
 import { getKeyRing } from "./keys";
+import { getVerified, rememberVerified } from "./verified-cache";
 
 /** Access tokens live 15 minutes: revocation is also enforced per request (see sessions-cache.ts). */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -49,6 +50,16 @@ export class InvalidAccessToken extends Error {
  * `aud`, `exp`, and the presence and types of our claims. Throws `InvalidAccessToken`.
  */
 export async function verifyAccessToken(env: JwtEnv, token: string): Promise<VerifiedAccessToken> {
+  const scope = `${env.JWT_ISSUER}\u0000${env.JWT_AUDIENCE}\u0000${env.JWT_SIGNING_KEYS}`;
+  // The 5 s matches jwtVerify's clockTolerance below.
+  const cached = getVerified(scope, token, Math.floor(Date.now() / 1000) - 5);
+  if (cached) return cached;
+  const verified = await verifyUncached(env, token);
+  rememberVerified(scope, token, verified);
+  return verified;
+}
+
+async function verifyUncached(env: JwtEnv, token: string): Promise<VerifiedAccessToken> {
   const { verifying } = await getKeyRing(env);
   try {
     const { payload } = await jwtVerify(

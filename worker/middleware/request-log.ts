@@ -3,10 +3,18 @@ import { routePath } from "hono/route";
 import type { AppEnv } from "../env";
 import { recordRequest } from "../ops/metrics";
 
+// Per-isolate memo: the same user's requests hash once (bounded; cleared when full).
+const userHashes = new Map<string, string>();
+
 /** Hashes the user id so logs can correlate a user's requests without naming them. */
 async function hashUser(userId: string): Promise<string> {
+  const known = userHashes.get(userId);
+  if (known) return known;
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`outpost-log:${userId}`));
-  return [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const hash = [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  if (userHashes.size >= 10_000) userHashes.clear();
+  userHashes.set(userId, hash);
+  return hash;
 }
 
 /**
