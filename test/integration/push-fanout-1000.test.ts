@@ -1,10 +1,10 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { chunk, type PushJob } from "../../worker/push/fan-out";
 import { handleQueue } from "../../worker/push/queue";
 import { createOk, ledger, visible, waitFor, waitUntilSent } from "./push-campaign-helpers";
-import { apnsToken, fcmToken, script, spyOutbound, type Delivery } from "./push-provider-control";
+import { apnsToken, fcmToken, script, type Delivery } from "./push-provider-control";
 
 /**
  * The issue's acceptance test: 1,000 devices, some tokens failing with 503 before succeeding,
@@ -19,7 +19,21 @@ interface Seeded {
 
 const N = 1000;
 let devices: Seeded[] = [];
-let spy: ReturnType<typeof spyOutbound>;
+/** This isolate's outbound calls with their answers (the fakes' own counters are shared). */
+const calls: { url: string; authorization: string | null; status: number }[] = [];
+let restore = () => {};
+
+function spyOutbound() {
+  const original = globalThis.fetch;
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const authorization = request.headers.get("authorization");
+    const response = await original(request);
+    calls.push({ url: request.url, authorization, status: response.status });
+    return response;
+  });
+  restore = () => spy.mockRestore();
+}
 
 async function seed(): Promise<Seeded[]> {
   const now = Date.now();
@@ -66,10 +80,10 @@ async function latestSeq(): Promise<number> {
 }
 
 beforeAll(async () => {
-  spy = spyOutbound();
+  spyOutbound();
   devices = await seed();
 });
-afterAll(() => spy.restore());
+afterAll(() => restore());
 
 describe("a 1,000-device fan-out", () => {
   it("gives every live device exactly one push despite failures and redelivery", async () => {
@@ -163,12 +177,15 @@ describe("a 1,000-device fan-out", () => {
     expect(rows.filter((r) => flakyIds.has(r.device_id)).every((r) => r.attempts >= 2)).toBe(true);
 
     // One OAuth token exchange and one APNs provider token for the whole run.
-    const tokenRequests = spy.calls.filter((c) => c.url.includes("/token")).length;
-    const apnsBearers = new Set(
-      spy.calls.filter((c) => c.url.includes("/3/device/")).map((c) => c.headers.get("authorization")),
-    );
-    expect(spy.calls.filter((c) => c.url.includes("/3/device/")).length).toBeGreaterThan(N / 2);
-    expect(tokenRequests).toBe(1);
+    const tokenRequests = calls.filter((c) => c.url.includes("/token")).length;
+    const apnsCalls = calls.filter((c) => c.url.includes("/3/device/"));
+    const apnsBearers = new Set(apnsCalls.map((c) => c.authorization));
+    expect(apnsCalls.length).toBeGreaterThan(N / 2);
+    // Another test file may expire the fake's FCM access tokens while this runs (the fake is
+    // shared); each such 401 legitimately costs one refresh. Without one, exactly one exchange.
+    const fcmRejections = calls.filter((c) => c.url.includes("messages:send") && c.status === 401).length;
+    expect(tokenRequests).toBeGreaterThanOrEqual(1);
+    expect(tokenRequests).toBeLessThanOrEqual(1 + fcmRejections);
     expect(apnsBearers.size).toBe(1);
     // Creating the campaign did not wait for 1,000 provider calls.
     expect(createMs).toBeLessThan(2000);
