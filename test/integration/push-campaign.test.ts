@@ -347,3 +347,18 @@ describe("POST /v1/push/opened", () => {
     expect((await bad.json<{ code: string }>()).code).toBe("invalid_body");
   });
 });
+
+describe("OpenAPI document", () => {
+  it("describes the push and inbox routes", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await res.json<{ paths: Record<string, Record<string, unknown>> }>();
+    expect(Object.keys(doc.paths["/v1/push/campaigns"] ?? {})).toContain("post");
+    expect(Object.keys(doc.paths["/v1/push/campaigns/{id}"] ?? {}).sort()).toEqual(["delete", "get"]);
+    expect(Object.keys(doc.paths["/v1/push/opened"] ?? {})).toContain("post");
+    expect(Object.keys(doc.paths["/v1/notifications/{id}/read"] ?? {})).toContain("post");
+    expect(Object.keys(doc.paths).some((p) => p.startsWith("/v1/notifications") && !p.includes("{id}"))).toBe(
+      true,
+    );
+  });
+});
