@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PushJob } from "../../worker/push/fan-out";
-import { handleQueue } from "../../worker/push/queue";
+import { handleQueue, MAX_IN_FLIGHT, runLimited } from "../../worker/push/queue";
 import {
   createOk,
   deliveriesTo,
@@ -218,5 +218,27 @@ describe("at-least-once queue delivery never pushes twice", () => {
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["bad"]);
     expect(result.retryMessages).toEqual([]);
+  });
+});
+
+describe("the consumer's concurrency", () => {
+  it("never has more than 6 sends in flight and still runs every one", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const done: number[] = [];
+    await runLimited(
+      Array.from({ length: 40 }, (_, i) => i),
+      MAX_IN_FLIGHT,
+      async (i) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 5 + (i % 3)));
+        inFlight--;
+        done.push(i);
+      },
+    );
+    expect(MAX_IN_FLIGHT).toBe(6);
+    expect(peak).toBe(6);
+    expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 });
