@@ -365,6 +365,15 @@ describe("offline sync end to end, over real sockets", () => {
           { type: "poke", version: before + 1 },
         ]);
       }
+      // Keep-alives are answered on the same socket.
+      const [tabletSocket] = sockets;
+      const pong = new Promise<string>((resolve) =>
+        tabletSocket?.ws.on("message", (data) => {
+          if (String(data).includes("pong")) resolve(String(data));
+        }),
+      );
+      tabletSocket?.ws.send('{"type":"ping"}');
+      expect(await pong).toBe('{"type":"pong"}');
       // The poked app pulls and has the change.
       const pulled = await tablet.pull();
       expect(pulled.changes).toMatchObject([{ key: "sunscreen", version: before + 1 }]);
