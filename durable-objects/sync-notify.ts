@@ -11,9 +11,6 @@ export interface SocketAttachment {
   connectedAt: number;
 }
 
-/** Members' push-capable devices change rarely; re-read them at most this often. */
-const DEVICE_CACHE_MS = 10_000;
-
 /**
  * Telling devices that the space moved: a poke on every live socket (hibernation API), and for
  * members' devices without one a silent push, at most one per device per window, never to the
@@ -24,7 +21,6 @@ export class SyncNotifier {
   readonly #env: Env;
   readonly #store: SyncStore;
   readonly #spaceId: () => string | null;
-  #devices: { at: number; ids: string[] } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env, store: SyncStore, spaceId: () => string | null) {
     this.#ctx = ctx;
@@ -95,10 +91,6 @@ export class SyncNotifier {
     }
   }
 
-  forgetDevices(): void {
-    this.#devices = null;
-  }
-
   #liveDevices(): Set<string> {
     const live = new Set<string>();
     for (const ws of this.#ctx.getWebSockets()) {
@@ -108,12 +100,20 @@ export class SyncNotifier {
     return live;
   }
 
+  /**
+   * Read fresh on every wake-up (off the response path): a cached list missed devices that
+   * registered their push token moments after a change.
+   */
   async #memberDevices(spaceId: string): Promise<string[]> {
-    const now = Date.now();
-    if (this.#devices && now - this.#devices.at < DEVICE_CACHE_MS) return this.#devices.ids;
-    const ids = await memberPushDevices(this.#env.DB, spaceId);
-    this.#devices = { at: now, ids };
-    return ids;
+    return memberPushDevices(this.#env.DB, spaceId);
+  }
+
+  /** Sends, then owes a push to every device whose shared per-device slot was already used. */
+  async #send(spaceId: string, deviceIds: string[], version: number): Promise<void> {
+    const { throttled } = await sendSilentSyncPushes(this.#env, deviceIds, { spaceId, version });
+    if (!throttled.length) return;
+    for (const id of throttled) this.#store.markOwed(id, version);
+    await this.schedule();
   }
 
   async #wake(version: number, origins: ReadonlySet<string>): Promise<void> {
@@ -132,8 +132,7 @@ export class SyncNotifier {
     for (const id of decision.sendNow) this.#store.markPushed(id, now);
     for (const id of decision.owe) this.#store.markOwed(id, version);
     if (decision.owe.length) await this.schedule();
-    if (decision.sendNow.length)
-      await sendSilentSyncPushes(this.#env, decision.sendNow, { spaceId, version });
+    if (decision.sendNow.length) await this.#send(spaceId, decision.sendNow, version);
   }
 
   /** The alarm's half: devices owed a push whose window has ended get one now (unless online). */
@@ -151,7 +150,7 @@ export class SyncNotifier {
         send.push(mark.deviceId);
       }
     }
-    if (send.length) await sendSilentSyncPushes(this.#env, send, { spaceId, version });
+    if (send.length) await this.#send(spaceId, send, version);
   }
 
   /** One alarm per object: the earliest of the next purge and the next owed push. */

@@ -144,7 +144,6 @@ export class SyncSpace extends DurableObject<Env> {
       if (!(await userExists(this.env.DB, userId))) return fail("not_found", "No such user");
       await upsertMember(this.env.DB, spaceId, userId, role);
       this.#members?.set(userId, role);
-      this.#notify.forgetDevices();
       return { ok: true as const, userId, role };
     });
   }
@@ -166,7 +165,6 @@ export class SyncSpace extends DurableObject<Env> {
       await removeMember(this.env.DB, spaceId, userId);
       this.#members?.delete(userId);
       this.#notify.disconnectUser(userId);
-      this.#notify.forgetDevices();
       return { ok: true as const };
     });
   }

@@ -128,4 +128,65 @@ describe("background sync by silent push", () => {
     expect(await deliveries("fcm", memberOnline.token)).toEqual([]);
     socket.webSocket?.close(1000, "bye");
   });
+
+  it("owes, rather than drops, a push whose device another space woke inside the window", async () => {
+    const owner = await anonymousUser();
+    const member = await anonymousUser();
+    const phone = { deviceId: member.deviceId, token: fcmToken() };
+    await register(member.accessToken, phone.deviceId, "android", "fcm", phone.token);
+    const [spaceA, spaceB] = [
+      await createSpace({ token: owner.accessToken }),
+      await createSpace({ token: owner.accessToken }),
+    ];
+    await addMember({ token: owner.accessToken }, spaceA, member.userId, "editor");
+    await addMember({ token: owner.accessToken }, spaceB, member.userId, "editor");
+    const writer = { token: owner.accessToken, deviceId: owner.deviceId };
+
+    await pushOk(writer, spaceA, newClientId(), [putTask(1, "a", { title: "a", done: false })]);
+    await waitFor(async () => (await deliveries("fcm", phone.token)).length === 1, "space A's push");
+    // Space B changes inside the device's shared 20-minute slot: nothing is sent now...
+    await pushOk(writer, spaceB, newClientId(), [putTask(1, "b", { title: "b", done: false })]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await deliveries("fcm", phone.token)).toHaveLength(1);
+
+    // ...but B owes it: when the window has passed, B's alarm sends it.
+    const stubB = env.SYNC_SPACE.get(env.SYNC_SPACE.idFromName(spaceB));
+    const owed = await runInDurableObject(stubB, (_instance, state) =>
+      state.storage.sql
+        .exec<{ owed_version: number | null }>(
+          "SELECT owed_version FROM push_marks WHERE device_id = ?",
+          phone.deviceId,
+        )
+        .one(),
+    );
+    expect(owed.owed_version).toBe(1);
+    await runInDurableObject(stubB, (_instance, state) => {
+      state.storage.sql.exec("UPDATE push_marks SET last_push_at = last_push_at - ?", 21 * 60_000);
+    });
+    await env.DB.prepare("UPDATE silent_push_log SET last_sent_at = last_sent_at - ? WHERE device_id = ?")
+      .bind(21 * 60_000, phone.deviceId)
+      .run();
+    expect(await runDurableObjectAlarm(stubB)).toBe(true);
+    await waitFor(async () => (await deliveries("fcm", phone.token)).length === 2, "space B's owed push");
+    expect((await deliveries("fcm", phone.token))[0]?.summary.data).toMatchObject({
+      spaceId: spaceB,
+      version: "1",
+    });
+  });
+
+  it("wakes a device that registered its push token moments after the space last changed", async () => {
+    const owner = await anonymousUser();
+    const member = await anonymousUser();
+    const spaceId = await createSpace({ token: owner.accessToken });
+    await addMember({ token: owner.accessToken }, spaceId, member.userId, "editor");
+    const writer = { token: owner.accessToken, deviceId: owner.deviceId };
+    const clientId = newClientId();
+    await pushOk(writer, spaceId, clientId, [putTask(1, "a", { title: "a", done: false })]);
+
+    const phone = { deviceId: member.deviceId, token: fcmToken() };
+    await register(member.accessToken, phone.deviceId, "android", "fcm", phone.token);
+    await pushOk(writer, spaceId, clientId, [putTask(2, "b", { title: "b", done: false })]);
+    await waitFor(async () => (await deliveries("fcm", phone.token)).length === 1, "the new device's push");
+    expect((await deliveries("fcm", phone.token))[0]?.summary.data).toMatchObject({ version: "2" });
+  });
 });

@@ -25,7 +25,7 @@ export async function sendSilentSyncPushes(
   env: Env,
   deviceIds: string[],
   payload: { spaceId: string; version: number },
-): Promise<void> {
+): Promise<{ throttled: string[] }> {
   const now = Date.now();
   const targets = await loadTargets(env.DB, [...new Set(deviceIds)]);
   const claimed = await claimSlots(
@@ -34,6 +34,9 @@ export async function sendSilentSyncPushes(
     now,
   );
   const due = targets.filter((t) => claimed.has(t.deviceId));
+  // Devices whose shared 20-minute slot another space (or a concurrent commit) already used:
+  // the caller owes them a push for when the slot frees, rather than dropping the change.
+  const throttled = targets.filter((t) => !claimed.has(t.deviceId)).map((t) => t.deviceId);
   const data = { type: "sync", spaceId: payload.spaceId, version: String(payload.version) };
   const collapseKey = await syncCollapseKey(payload.spaceId);
 
@@ -59,6 +62,7 @@ export async function sendSilentSyncPushes(
       );
     }
   });
+  return { throttled };
 }
 
 /**
