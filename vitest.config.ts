@@ -10,6 +10,9 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    // The Worker writes one JSON log line per request by design; in test output they bury the
+    // results (CI logs grew to ~1 MB). Warnings and errors still print.
+    onConsoleLog: (log, type) => !(type === "stdout" && log.startsWith('{"requestId"')),
     projects: [
       {
         test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
