@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { promisify } from "node:util";
-import { Miniflare, type WorkerOptions } from "miniflare";
+import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { generateAdminKey, generateSigningKeySet } from "../../scripts/lib/dev-secrets";
 import { providerBindings } from "../../scripts/lib/provider-bindings";
@@ -160,6 +160,9 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
     mf = new Miniflare({
       host: "127.0.0.1",
       port: 0,
+      // Miniflare's own log carries what workerd reports outside the Worker's console (uncaught
+      // errors after a response started, dispatch failures).
+      log: showLogs ? new Log(LogLevel.WARN) : undefined,
       handleRuntimeStdio(stdout: Readable, stderr: Readable) {
         if (showLogs) {
           stdout.pipe(process.stdout);
