@@ -1,4 +1,5 @@
 export { ApnsCredentials } from "./credentials";
 export { CampaignScheduler } from "./campaign";
+export { FcmCredentials } from "./fcm-credentials";
 export { MetricsCounter } from "./metrics";
 export { SyncSpace } from "./sync-space";

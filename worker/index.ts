@@ -6,4 +6,10 @@ export default {
   queue: handleQueue,
 } satisfies ExportedHandler<Env>;
 
-export { ApnsCredentials, CampaignScheduler, MetricsCounter, SyncSpace } from "../durable-objects";
+export {
+  ApnsCredentials,
+  CampaignScheduler,
+  FcmCredentials,
+  MetricsCounter,
+  SyncSpace,
+} from "../durable-objects";

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { flushMetrics, metricsStub } from "../../worker/ops/metrics";
@@ -17,8 +18,13 @@ import {
 const tokenUri = () => readServiceAccount(env.FCM_SERVICE_ACCOUNT).tokenUri;
 let spy: ReturnType<typeof spyOutbound>;
 
-beforeEach(() => {
+beforeEach(async () => {
+  // Count exchanges from zero: forget this isolate's copy and the deployment minter's token.
   resetFcmTokenCache();
+  const minter = env.FCM_CREDENTIALS.get(env.FCM_CREDENTIALS.idFromName("fcm"));
+  await runInDurableObject(minter, (_instance, state) => {
+    state.storage.sql.exec("DELETE FROM access_token");
+  });
   spy = spyOutbound();
 });
 afterEach(() => spy.restore());
@@ -26,6 +32,17 @@ afterEach(() => spy.restore());
 const tokenExchanges = () => spy.calls.filter((c) => c.url === tokenUri()).length;
 
 describe("FCM HTTP v1 client", () => {
+  it("keeps the minted token in the FcmCredentials object, so another isolate reuses it", async () => {
+    expect((await sendPush(env, target({ provider: "fcm", token: fcmToken() }), message())).kind).toBe(
+      "sent",
+    );
+    resetFcmTokenCache(); // as if the next send ran in a fresh isolate
+    expect((await sendPush(env, target({ provider: "fcm", token: fcmToken() }), message())).kind).toBe(
+      "sent",
+    );
+    expect(tokenExchanges()).toBe(1);
+  });
+
   it("exchanges one OAuth token for many concurrent sends and reuses it afterwards", async () => {
     const before = await stats();
     const tokens = Array.from({ length: 30 }, fcmToken);

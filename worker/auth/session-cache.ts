@@ -23,8 +23,9 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
-/** One D1 read per session at a time, however many requests miss together. */
-const inflight = new Map<string, Promise<boolean>>();
+// Deliberately no shared in-flight read: in workerd a request that awaits another request's
+// pending D1 call has its own later I/O refused ("Cannot perform I/O on behalf of a different
+// request"). Concurrent misses each read D1 once; the cache absorbs everything after.
 
 function put(sessionId: string, entry: Entry): void {
   entries.delete(sessionId);
@@ -51,12 +52,7 @@ export async function isSessionRevoked(
 ): Promise<boolean> {
   const cached = cachedRevocation(sessionId, now);
   if (cached !== undefined) return cached;
-  let pending = inflight.get(sessionId);
-  if (!pending) {
-    pending = readSessionRevoked(db, sessionId).finally(() => inflight.delete(sessionId));
-    inflight.set(sessionId, pending);
-  }
-  const revoked = await pending;
+  const revoked = await readSessionRevoked(db, sessionId);
   // A revocation recorded meanwhile on this isolate wins over a read that started before it.
   if (!entries.get(sessionId)?.revoked) put(sessionId, { revoked, checkedAt: now });
   return revoked;
@@ -75,5 +71,4 @@ export function markSessionLive(sessionId: string, now = Date.now()): void {
 /** For tests: forget everything. */
 export function clearSessionCache(): void {
   entries.clear();
-  inflight.clear();
 }

@@ -6,7 +6,9 @@ import { EMPTY_CONFIG, type RemoteConfig } from "./schema";
  * The live remote config, cached per isolate. A copy is served for at most CONFIG_TTL_MS after
  * it was read from D1, so a change reaches every isolate within that time (the contract allows
  * 60 s; half of it leaves room for slow requests). The isolate that stores a change replaces its
- * copy at once. Concurrent misses share one D1 read. Steady state: no D1 round trip per request.
+ * copy at once. Steady state: no D1 round trip per request. Concurrent misses each read D1:
+ * sharing one in-flight read across requests makes workerd refuse the waiting requests' later
+ * I/O ("Cannot perform I/O on behalf of a different request").
  */
 export const CONFIG_TTL_MS = 30_000;
 
@@ -23,7 +25,6 @@ interface Cached {
 }
 
 let cached: Cached | null = null;
-let loading: Promise<LiveConfig> | null = null;
 
 async function loadFromD1(env: Env): Promise<LiveConfig> {
   const row = await getLatestConfig(getDb(env.DB));
@@ -45,12 +46,7 @@ export async function getLiveConfig(env: Env, options: { fresh?: boolean } = {})
   if (!options.fresh && cached && now - cached.fetchedAt < CONFIG_TTL_MS && now >= cached.fetchedAt) {
     return cached.value;
   }
-  // A fresh read never joins one already in flight: that one may have started before the write.
-  if (options.fresh) return load(env, now);
-  loading ??= load(env, now).finally(() => {
-    loading = null;
-  });
-  return loading;
+  return load(env, now);
 }
 
 /** Reads D1 and caches the result (as of `started`, the conservative end of its age). */

@@ -4,7 +4,8 @@ import type { ProviderToken } from "../../durable-objects/credentials";
  * Each isolate's copy of the deployment's APNs provider token. The ApnsCredentials Durable
  * Object is the only minter; isolates ask it only when their copy is ~40 minutes old (at most
  * once a minute while the object still hands back the same token) or APNs called it expired.
- * Concurrent sends share one in-flight request.
+ * Each request asks the object itself (a promise shared across requests would make workerd refuse
+ * the waiting requests' later I/O); the object serialises minting, so there is still one mint.
  */
 
 const NAME = "apns";
@@ -14,7 +15,6 @@ const REFRESH_AGE_MS = 40 * 60_000;
 const RECHECK_INTERVAL_MS = 60_000;
 
 let cached: (ProviderToken & { checkedAt: number }) | undefined;
-let inflight: Promise<ProviderToken> | undefined;
 
 function stub(env: Env) {
   return env.APNS_CREDENTIALS.get(env.APNS_CREDENTIALS.idFromName(NAME));
@@ -26,7 +26,7 @@ export async function getApnsProviderToken(env: Env): Promise<ProviderToken> {
   if (cached && (now - cached.issuedAt < REFRESH_AGE_MS || now - cached.checkedAt < RECHECK_INTERVAL_MS)) {
     return cached;
   }
-  return singleFlight(() => stub(env).getProviderToken());
+  return remember(await stub(env).getProviderToken());
 }
 
 /**
@@ -36,26 +36,15 @@ export async function getApnsProviderToken(env: Env): Promise<ProviderToken> {
  */
 export async function reportApnsTokenExpired(env: Env, token: string): Promise<ProviderToken> {
   if (cached && cached.token !== token) return cached;
-  return singleFlight(() => stub(env).reportExpired(token));
+  return remember(await stub(env).reportExpired(token));
 }
 
 /** Tests only: forget the isolate's copy. */
 export function resetApnsTokenCache(): void {
   cached = undefined;
-  inflight = undefined;
 }
 
-function singleFlight(ask: () => Promise<ProviderToken>): Promise<ProviderToken> {
-  if (!inflight) {
-    const promise = ask()
-      .then((fresh) => {
-        cached = { token: fresh.token, issuedAt: fresh.issuedAt, checkedAt: Date.now() };
-        return fresh;
-      })
-      .finally(() => {
-        if (inflight === promise) inflight = undefined;
-      });
-    inflight = promise;
-  }
-  return inflight;
+function remember(fresh: ProviderToken): ProviderToken {
+  cached = { token: fresh.token, issuedAt: fresh.issuedAt, checkedAt: Date.now() };
+  return fresh;
 }

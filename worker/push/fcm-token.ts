@@ -1,9 +1,14 @@
 import { importPKCS8, SignJWT } from "jose";
 
 /**
- * The FCM OAuth2 access token, per isolate: minted from the service account (RS256 assertion,
- * exchanged at its token_uri), reused until ~5 minutes before it expires, and refreshed by one
- * in-flight request however many sends ask at once — a 1,000-device fan-out makes one exchange.
+ * The FCM OAuth2 access token. One `FcmCredentials` Durable Object per deployment is the only
+ * place that exchanges the service account's RS256 assertion at its token_uri (so a fan-out over
+ * many consumer isolates still makes one exchange an hour); each isolate keeps a copy of the
+ * token and asks the object only when its copy is within ~5 minutes of expiry.
+ *
+ * No promise is ever shared between requests here: in workerd, awaiting another request's
+ * in-flight I/O makes the awaiting request's own later I/O fail ("Cannot perform I/O on behalf
+ * of a different request"). Each request asks the object itself; the object serialises minting.
  */
 
 const SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
@@ -33,14 +38,18 @@ export class FcmAuthError extends Error {
   }
 }
 
-interface CachedToken {
+/** A token as the minter hands it out (plain data: it crosses an RPC boundary). */
+export interface FcmAccessToken {
   accountKey: string;
   token: string;
   expiresAt: number;
 }
 
-let cached: CachedToken | undefined;
-let inflight: { accountKey: string; promise: Promise<CachedToken> } | undefined;
+/** What the minter answers: a token, or why there is none (error classes do not cross RPC). */
+export type FcmTokenResult =
+  ({ ok: true } & FcmAccessToken) | { ok: false; message: string; retryable: boolean };
+
+let cached: FcmAccessToken | undefined;
 let parsedAccount: { raw: string; account: ServiceAccount } | undefined;
 let importedKey: { pem: string; key: Promise<CryptoKey> } | undefined;
 
@@ -65,37 +74,51 @@ export function readServiceAccount(raw: string | undefined): ServiceAccount {
   return account;
 }
 
-/** The current access token, minting one only when none is fresh enough. */
-export async function getFcmAccessToken(account: ServiceAccount, now = Date.now()): Promise<string> {
-  const accountKey = `${account.clientEmail}|${account.tokenUri}`;
-  if (cached && cached.accountKey === accountKey && cached.expiresAt - REFRESH_MARGIN_MS > now) {
-    return cached.token;
-  }
-  if (!inflight || inflight.accountKey !== accountKey) {
-    const promise = exchange(account, accountKey).finally(() => {
-      if (inflight?.promise === promise) inflight = undefined;
-    });
-    inflight = { accountKey, promise };
-  }
-  const fresh = await inflight.promise;
-  return fresh.token;
+export function accountKeyOf(account: ServiceAccount): string {
+  return `${account.clientEmail}|${account.tokenUri}`;
+}
+
+/** Still worth using at `now`: not within the refresh margin of its expiry. */
+export function isFresh(token: FcmAccessToken | undefined, accountKey: string, now: number): boolean {
+  return !!token && token.accountKey === accountKey && token.expiresAt - REFRESH_MARGIN_MS > now;
+}
+
+function minter(env: Env) {
+  return env.FCM_CREDENTIALS.get(env.FCM_CREDENTIALS.idFromName("fcm"));
+}
+
+function accept(result: FcmTokenResult): string {
+  if (!result.ok) throw new FcmAuthError(result.message, result.retryable);
+  cached = { accountKey: result.accountKey, token: result.token, expiresAt: result.expiresAt };
+  return result.token;
+}
+
+/** The current access token: this isolate's copy, or the minter's (which exchanges only if needed). */
+export async function getFcmAccessToken(
+  env: Env,
+  account: ServiceAccount,
+  now = Date.now(),
+): Promise<string> {
+  if (isFresh(cached, accountKeyOf(account), now) && cached) return cached.token;
+  return accept(await minter(env).getAccessToken());
 }
 
 /**
- * FCM said 401 for this token: drop it unless a newer one already replaced it, so a burst of
- * 401s still triggers a single refresh.
+ * FCM said 401 for `token`: the minter exchanges again only if that is still its current token
+ * (a burst of 401s still makes one exchange), and hands back the token to use.
  */
-export function invalidateFcmAccessToken(token: string): void {
+export async function refreshAfterUnauthorized(env: Env, token: string): Promise<string> {
   if (cached?.token === token) cached = undefined;
+  return accept(await minter(env).reportUnauthorized(token));
 }
 
-/** Tests only: forget the isolate's token so a test can count exchanges from zero. */
+/** Tests only: forget this isolate's copy (the minter keeps its own; see its tests). */
 export function resetFcmTokenCache(): void {
   cached = undefined;
-  inflight = undefined;
 }
 
-async function exchange(account: ServiceAccount, accountKey: string): Promise<CachedToken> {
+/** One exchange at the token endpoint (called only by the FcmCredentials object). */
+export async function exchangeAccessToken(account: ServiceAccount): Promise<FcmAccessToken> {
   const assertion = await signAssertion(account);
   let res: Response;
   try {
@@ -125,9 +148,7 @@ async function exchange(account: ServiceAccount, accountKey: string): Promise<Ca
   if (typeof token !== "string" || token === "") {
     throw new FcmAuthError("token endpoint answered without access_token", true);
   }
-  const fresh = { accountKey, token, expiresAt: Date.now() + expiresIn * 1000 };
-  cached = fresh;
-  return fresh;
+  return { accountKey: accountKeyOf(account), token, expiresAt: Date.now() + expiresIn * 1000 };
 }
 
 async function signAssertion(account: ServiceAccount): Promise<string> {

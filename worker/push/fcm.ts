@@ -1,5 +1,5 @@
 import { backoffSeconds, classifyPushResult, type ClassifiedResult } from "./classify";
-import { FcmAuthError, getFcmAccessToken, invalidateFcmAccessToken, readServiceAccount } from "./fcm-token";
+import { FcmAuthError, getFcmAccessToken, readServiceAccount, refreshAfterUnauthorized } from "./fcm-token";
 import type { PushMessage, PushOutcome, PushProvider, PushTarget } from "./provider";
 
 /** FCM HTTP v1 `messages:send`; iOS devices registered with `pushProvider: "fcm"` come through here too. */
@@ -59,20 +59,19 @@ export function createFcmProvider(env: Env): PushProvider {
       }
       const url = `${env.FCM_API_BASE.replace(/\/+$/, "")}/v1/projects/${encodeURIComponent(account.projectId)}/messages:send`;
       const body = JSON.stringify({ message: buildFcmMessage(target, message) });
-      const tokenOr = async () => {
+      const tokenOr = async (get: () => Promise<string>) => {
         try {
-          return await getFcmAccessToken(account);
+          return await get();
         } catch (error) {
           return authFailure(error, attempt);
         }
       };
-      const first = await tokenOr();
+      const first = await tokenOr(() => getFcmAccessToken(env, account));
       if (typeof first !== "string") return first;
       const result = await postOnce(url, body, first, target, attempt);
       if (result.kind !== "reauth") return result;
       // 401 for our own OAuth token (revoked or expired early): one fresh token, one resend.
-      invalidateFcmAccessToken(first);
-      const second = await tokenOr();
+      const second = await tokenOr(() => refreshAfterUnauthorized(env, first));
       if (typeof second !== "string") return second;
       const again = await postOnce(url, body, second, target, attempt);
       if (again.kind !== "reauth") return again;
