@@ -6,6 +6,7 @@
  *   npm run bench -- config
  */
 import type { BenchHarness, BenchReport, BenchRow, LoadOptions, LoadResult } from "./harness";
+import { fmt, measureAgainstHello, median } from "./ratio-rounds";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -35,13 +36,6 @@ function largeConfig() {
     flags,
   };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function expectStatus(url: string, init: RequestInit, status: number, what: string): Promise<Response> {
   const res = await fetch(url, init);
@@ -122,23 +116,12 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     { name: "GET /v1/devices", status: 200, options: { path: "/v1/devices", headers: authed } },
   ];
 
-  const hello: LoadResult[] = [];
-  const measured = new Map<string, { results: LoadResult[]; ratios: number[] }>();
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const route of routes) {
-      // Back to back with its own baseline, so drift on the shared cores hits both sides alike.
-      const base = await h.load({ path: h.helloPath, connections: CONNECTIONS, durationSeconds: DURATION });
-      check(base, 200, "hello");
-      const result = await h.load({ ...route.options, connections: CONNECTIONS, durationSeconds: DURATION });
-      check(result, route.status, route.name);
-      hello.push(base);
-      const entry = measured.get(route.name) ?? { results: [], ratios: [] };
-      entry.results.push(result);
-      entry.ratios.push(result.rps / base.rps);
-      measured.set(route.name, entry);
-      h.log(`round ${round}: hello ${fmt(base.rps)} rps, ${route.name} ${fmt(result.rps)} rps`);
-    }
-  }
+  const { hello, measured } = await measureAgainstHello(h, routes, {
+    rounds: ROUNDS,
+    connections: CONNECTIONS,
+    seconds: DURATION,
+    check: (result, what, route) => check(result, route?.status ?? 200, what),
+  });
 
   const rows: BenchRow[] = [
     {

@@ -11,6 +11,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, ROOT } from "../test/e2e/start-worker";
 import type { BenchHarness, BenchReport, BenchRow, LoadOptions, LoadResult } from "./harness";
+import { fmt, measureAgainstHello, median } from "./ratio-rounds";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
@@ -36,12 +37,6 @@ const DEMO_CONFIG = {
   },
 };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function expectStatus(url: string, init: RequestInit, status: number, what: string): Promise<void> {
@@ -105,24 +100,12 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     { name: "GET /v1/config (authenticated)", options: { path: "/v1/config", headers: authed } },
     { name: "GET /v1/me", options: { path: "/v1/me", headers: authed } },
   ];
-  const hello: LoadResult[] = [];
-  const measured = new Map<string, { results: LoadResult[]; ratios: number[] }>();
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const route of routes) {
-      // Back to back: each route's ratio is against the hello run just before it, so drift in the
-      // machine's load (two shared cores) hits both sides of the ratio alike.
-      const base = await h.load({ path: h.helloPath, connections: CONNECTIONS, durationSeconds: DURATION });
-      check(base, "hello");
-      const result = await h.load({ ...route.options, connections: CONNECTIONS, durationSeconds: DURATION });
-      check(result, route.name);
-      hello.push(base);
-      const entry = measured.get(route.name) ?? { results: [], ratios: [] };
-      entry.results.push(result);
-      entry.ratios.push(result.rps / base.rps);
-      measured.set(route.name, entry);
-      h.log(`round ${round}: hello ${fmt(base.rps)} rps, ${route.name} ${fmt(result.rps)} rps`);
-    }
-  }
+  const { hello, measured } = await measureAgainstHello(h, routes, {
+    rounds: ROUNDS,
+    connections: CONNECTIONS,
+    seconds: DURATION,
+    check,
+  });
 
   const rows: BenchRow[] = [
     {

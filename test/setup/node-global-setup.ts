@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { generateAdminKey, generateSigningKeySet } from "../../scripts/lib/dev-secrets";
+import { providerBindings } from "../../scripts/lib/provider-bindings";
 import { startFakeProviders } from "../fakes";
 
 /**
@@ -21,21 +22,7 @@ export default async function setup(project: TestProject) {
   const bindings: Record<string, string> = {
     JWT_SIGNING_KEYS: await generateSigningKeySet(2),
     ADMIN_API_KEY: generateAdminKey(),
-    OIDC_PROVIDERS: JSON.stringify([
-      {
-        name: fakes.oidc.name,
-        issuer: fakes.oidc.issuer,
-        jwksUri: fakes.oidc.jwksUri,
-        audiences: [fakes.oidc.audience],
-      },
-    ]),
-    FCM_API_BASE: fakes.fcm.apiBase,
-    FCM_SERVICE_ACCOUNT: fakes.fcm.serviceAccount,
-    APNS_API_BASE: fakes.apns.apiBase,
-    APNS_KEY_P8: fakes.apns.keyP8,
-    APNS_KEY_ID: fakes.apns.keyId,
-    APNS_TEAM_ID: fakes.apns.teamId,
-    APNS_BUNDLE_ID: fakes.apns.bundleId,
+    ...providerBindings(fakes),
     IMAGE_HOSTS: "images.example.com,cdn.example.org",
     FAKES_CONTROL_URL: fakes.controlUrl,
     OIDC_AUDIENCE: fakes.oidc.audience,

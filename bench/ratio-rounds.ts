@@ -1,0 +1,57 @@
+import type { BenchHarness, LoadOptions, LoadResult } from "./harness";
+
+/** A route measured as a ratio to the bare hello route. */
+export interface RatioRoute {
+  name: string;
+  options: LoadOptions;
+}
+
+export interface RatioRounds<R extends RatioRoute> {
+  /** Every hello baseline, one per route per round. */
+  hello: LoadResult[];
+  /** Per route: its results and its ratio to the hello run just before each. */
+  measured: Map<string, { route: R; results: LoadResult[]; ratios: number[] }>;
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+export const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+/**
+ * Measures each route back to back with its own hello baseline, `rounds` times: each ratio is
+ * against the hello run just before it, so drift in the machine's load (two shared cores) hits
+ * both sides of the ratio alike. `check` refuses a run that measured a misconfiguration.
+ */
+export async function measureAgainstHello<R extends RatioRoute>(
+  h: BenchHarness,
+  routes: R[],
+  options: {
+    rounds: number;
+    connections: number;
+    seconds: number;
+    check: (result: LoadResult, what: string, route?: R) => void;
+  },
+): Promise<RatioRounds<R>> {
+  const hello: LoadResult[] = [];
+  const measured: RatioRounds<R>["measured"] = new Map();
+  const load = { connections: options.connections, durationSeconds: options.seconds };
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const route of routes) {
+      const base = await h.load({ path: h.helloPath, ...load });
+      options.check(base, "hello");
+      const result = await h.load({ ...route.options, ...load });
+      options.check(result, route.name, route);
+      hello.push(base);
+      const entry = measured.get(route.name) ?? { route, results: [], ratios: [] };
+      entry.results.push(result);
+      entry.ratios.push(result.rps / base.rps);
+      measured.set(route.name, entry);
+      h.log(`round ${round}: hello ${fmt(base.rps)} rps, ${route.name} ${fmt(result.rps)} rps`);
+    }
+  }
+  return { hello, measured };
+}
