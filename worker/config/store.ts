@@ -79,8 +79,3 @@ export async function putLiveConfig(
   cached = { value, fetchedAt: Date.now() };
   return value;
 }
-
-/** Forgets this isolate's copy (tests; and anything that must see D1's state right now). */
-export function invalidateConfigCache(): void {
-  cached = null;
-}
