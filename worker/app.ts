@@ -5,6 +5,7 @@ import { appVersionPolicy } from "./middleware/app-version";
 import { authenticate } from "./middleware/auth";
 import { bodyLimit } from "./middleware/body-limit";
 import { compressResponse } from "./middleware/compress";
+import { database } from "./middleware/database";
 import { deviceProfile } from "./middleware/device-profile";
 import { jsonBody } from "./middleware/json-body";
 import { requestId } from "./middleware/request-id";
@@ -28,6 +29,7 @@ export const app = createRouter();
 // The request pipeline, in order. Each step is its own middleware.
 app.use(requestId()); //          X-Request-Id (echo a sane one, else generate)
 app.use(requestLog()); //         one JSON log line per request + Server-Timing
+app.use(database()); //           c.var.db: this request's database handle
 app.use(compressResponse()); //   encoding chosen per device profile, applied once
 app.use(bodyLimit()); //          1 MiB, counted as it streams (chunked bodies too)
 app.use(jsonBody()); //           strict UTF-8, duplicate-free JSON, parsed once

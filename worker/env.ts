@@ -1,3 +1,4 @@
+import type { Db } from "./db/client";
 import type { DeviceProfile } from "./tailor/profile";
 
 /**
@@ -32,6 +33,8 @@ export interface AppVariables {
   /** Milliseconds spent per named phase, reported in `Server-Timing`. */
   timings: Map<string, number>;
   profile: DeviceProfile;
+  /** This request's database handle (`database()`); query functions take it as `db`. */
+  db: Db;
   /** Set by `authenticate()` when a valid user access token was presented. */
   auth?: AuthContext;
   /** The route template that matched, for logs and metrics (never the raw path). */

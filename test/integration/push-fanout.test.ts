@@ -2,7 +2,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PushJob } from "../../worker/push/fan-out";
-import { handleQueue, MAX_IN_FLIGHT, runLimited } from "../../worker/push/queue";
+import { MAX_IN_FLIGHT, runLimited } from "../../worker/lib/concurrency";
+import { handleQueue } from "../../worker/push/queue";
 import {
   createOk,
   deliveriesTo,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "../db/client";
 import { devices, pushCampaigns } from "../db/schema";
+import { MAX_IN_FLIGHT, runLimited } from "../lib/concurrency";
 import { countMetric, type WaitUntil } from "../ops/metrics";
 import { completeCampaignIfDone, toPushMessage, type Campaign } from "./campaigns";
 import { chunk, enqueueJobs, isPushJob, type PushJob } from "./fan-out";
@@ -8,8 +9,6 @@ import { activeLeases, claim, markExhausted, markFailedQuery, markSentQuery, rel
 import type { PushOutcome, PushTarget } from "./provider";
 import { pruneDeadToken, sendPush } from "./send";
 
-/** The Workers limit on connections waiting for response headers, per invocation. */
-export const MAX_IN_FLIGHT = 6;
 /**
  * Devices claimed at a time. Providers time out after 10 s, so even a wave that times out
  * everywhere (30 / 6 in flight × 10 s = 50 s) finishes inside its 60 s lease.
@@ -24,18 +23,6 @@ interface Work {
   attempt: number;
   target: PushTarget | null;
   outcome?: PushOutcome;
-}
-
-/** Runs `tasks` with at most `limit` in flight. */
-export async function runLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { and, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { getDb } from "../db/client";
+import { MAX_IN_FLIGHT, runLimited } from "../lib/concurrency";
 import { devices, silentPushLog } from "../db/schema";
 import { isValidCollapseId } from "./apns";
 import type { PushTarget } from "./provider";
@@ -14,8 +15,6 @@ import { pruneDeadToken, sendPush } from "./send";
  */
 
 export const SILENT_PUSH_THROTTLE_MS = 20 * 60_000;
-/** The Workers limit on simultaneous open connections per invocation. */
-export const MAX_IN_FLIGHT = 6;
 /** D1 binds at most 100 parameters per statement. */
 const SELECT_CHUNK = 90;
 /** Two parameters per claimed row plus the cutoff. */
@@ -40,7 +39,7 @@ export async function sendSilentSyncPushes(
   const data = { type: "sync", spaceId: payload.spaceId, version: String(payload.version) };
   const collapseKey = await syncCollapseKey(payload.spaceId);
 
-  await forEachLimited(due, MAX_IN_FLIGHT, async (target) => {
+  await runLimited(due, MAX_IN_FLIGHT, async (target) => {
     try {
       const outcome = await sendPush(env, target, {
         data,
@@ -134,16 +133,4 @@ async function claimSlots(d1: D1Database, ids: string[], now: number): Promise<S
     for (const row of rows) won.add(row.deviceId);
   }
   return won;
-}
-
-/** Runs `work` over `items` with at most `limit` running at once. */
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
 }

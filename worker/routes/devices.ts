@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client";
 import { deleteDevice, listDevices, registerDevice } from "../db/queries/devices";
 import { notFound } from "../errors";
 import { parseSemver, versionKey } from "../lib/semver";
@@ -164,7 +163,7 @@ devicesRoutes.openapi(
     const pushToken = body.pushToken ?? null;
     const appVersion = body.appVersion ?? null;
     const device = await registerDevice(
-      getDb(c.env.DB),
+      c.var.db,
       auth.userId,
       deviceId,
       {
@@ -202,7 +201,7 @@ devicesRoutes.openapi(
   async (c) => {
     const auth = c.get("auth");
     if (!auth) throw new Error("requireUser let an unauthenticated request through");
-    const devices = await listDevices(getDb(c.env.DB), auth.userId);
+    const devices = await listDevices(c.var.db, auth.userId);
     c.header("Cache-Control", "no-store");
     return c.json({ devices }, 200);
   },
@@ -226,7 +225,7 @@ devicesRoutes.openapi(
     const auth = c.get("auth");
     if (!auth) throw new Error("requireUser let an unauthenticated request through");
     // Another user's device answers exactly like a missing one: no existence oracle.
-    if (!(await deleteDevice(getDb(c.env.DB), auth.userId, deviceId))) throw notFound("No such device");
+    if (!(await deleteDevice(c.var.db, auth.userId, deviceId))) throw notFound("No such device");
     return c.body(null, 204);
   },
 );

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client";
 import { ApiError, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
@@ -56,7 +55,7 @@ notificationsRoutes.openapi(
     if (!auth) throw new ApiError(401, "unauthorized");
     const { cursor, limit } = c.req.valid("query");
     const page = await listInbox(
-      getDb(c.env.DB),
+      c.var.db,
       auth.userId,
       limit === undefined ? 20 : Number(limit),
       cursor === undefined ? null : Number(cursor),
@@ -80,7 +79,7 @@ notificationsRoutes.openapi(
     const auth = c.get("auth");
     if (!auth) throw new ApiError(401, "unauthorized");
     const { id } = c.req.valid("param");
-    if (!(await markInboxRead(getDb(c.env.DB), auth.userId, id, Date.now()))) throw notFound();
+    if (!(await markInboxRead(c.var.db, auth.userId, id, Date.now()))) throw notFound();
     return c.body(null, 204);
   },
 );

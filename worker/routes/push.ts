@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client";
 import { ApiError, invalidBody, invalidQuery, notFound } from "../errors";
 import { parseRange } from "../lib/semver";
 import { requireAdmin } from "../middleware/admin";
@@ -142,7 +141,7 @@ pushRoutes.openapi(
     const { id } = c.req.valid("param");
     const campaign = await getCampaign(c.env, id);
     if (!campaign) throw notFound("No such campaign");
-    const stats = await campaignStats(getDb(c.env.DB), id);
+    const stats = await campaignStats(c.var.db, id);
     c.header("Cache-Control", "no-store");
     return c.json(
       {
@@ -200,7 +199,7 @@ pushRoutes.openapi(
     const { campaignId, deviceId } = c.req.valid("json");
     const auth = c.get("auth");
     if (!auth) throw new ApiError(401, "unauthorized");
-    const ok = await recordOpen(getDb(c.env.DB), auth.userId, campaignId, deviceId, Date.now());
+    const ok = await recordOpen(c.var.db, auth.userId, campaignId, deviceId, Date.now());
     if (!ok) throw notFound("No such delivery");
     return c.body(null, 204);
   },
