@@ -1,10 +1,10 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
+import { compressResponse } from "./http/compress";
 import { appVersionPolicy } from "./middleware/app-version";
 import { authenticate } from "./middleware/auth";
 import { bodyLimit } from "./middleware/body-limit";
-import { compressResponse } from "./middleware/compress";
 import { database } from "./middleware/database";
 import { deviceProfile } from "./middleware/device-profile";
 import { jsonBody } from "./middleware/json-body";
@@ -30,10 +30,10 @@ export const app = createRouter();
 app.use(requestId()); //          X-Request-Id (echo a sane one, else generate)
 app.use(requestLog()); //         one JSON log line per request + Server-Timing
 app.use(database()); //           c.var.db: this request's database handle
-app.use(compressResponse()); //   encoding chosen per device profile, applied once
+app.use(deviceProfile()); //      headers → DeviceProfile, accepted codings included (parsed once)
+app.use(compressResponse()); //   encoding chosen per device profile, applied once; ETag + 304 here
 app.use(bodyLimit()); //          1 MiB, counted as it streams (chunked bodies too)
 app.use(jsonBody()); //           strict UTF-8, duplicate-free JSON, parsed once
-app.use(deviceProfile()); //      headers → DeviceProfile
 app.use(appVersionPolicy()); //   426 upgrade_required below the platform's minimum
 app.use(authenticate()); //       Bearer access token → c.var.auth (routes guard with requireUser)
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../worker/db/client";
-import { insertConfigRevision } from "../../worker/db/queries/config";
+import { insertConfigRevision } from "../../worker/config/queries";
 import { adminHeaders, anonymousUser, call } from "../setup/http";
 
 const platforms = {

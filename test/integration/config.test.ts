@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CONFIG_TTL_MS } from "../../worker/config/store";
 import { getDb } from "../../worker/db/client";
-import { insertConfigRevision } from "../../worker/db/queries/config";
+import { insertConfigRevision } from "../../worker/config/queries";
 import { adminHeaders, anonymousUser, call } from "../setup/http";
 
 // The config is global and D1 may be shared with other test files: every test uses its own

@@ -1,3 +1,4 @@
+import type { Db } from "../db/client";
 import type { DeviceProfile } from "../tailor/profile";
 import { type FlagContext, evaluateFlags } from "./flags";
 import type { FlagValue, RemoteConfig } from "./schema";
@@ -41,10 +42,10 @@ export function configForDevice(
  * rollouts then never match and they get the flag's default.
  */
 export async function resolveConfigForDevice(
-  env: Env,
+  db: Db,
   profile: DeviceProfile,
   userId: string | undefined,
 ): Promise<DeviceConfig> {
-  const { config } = await getLiveConfig(env);
+  const { config } = await getLiveConfig(db);
   return configForDevice(config, profile, userId);
 }

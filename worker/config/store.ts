@@ -1,5 +1,5 @@
-import { getDb } from "../db/client";
-import { getLatestConfig, insertConfigRevision, insertConfigRevisionIf } from "../db/queries/config";
+import type { Db } from "../db/client";
+import { getLatestConfig, insertConfigRevision, insertConfigRevisionIf } from "./queries";
 import { EMPTY_CONFIG, type RemoteConfig } from "./schema";
 
 /**
@@ -26,8 +26,8 @@ interface Cached {
 
 let cached: Cached | null = null;
 
-async function loadFromD1(env: Env): Promise<LiveConfig> {
-  const row = await getLatestConfig(getDb(env.DB));
+async function loadFromD1(db: Db): Promise<LiveConfig> {
+  const row = await getLatestConfig(db);
   if (!row) return { config: EMPTY_CONFIG, revision: 0, updatedAt: null };
   // Stored documents were validated on the way in; parsing them again here would cost per load only.
   return {
@@ -41,17 +41,17 @@ async function loadFromD1(env: Env): Promise<LiveConfig> {
  * The live config, from this isolate's cache when it is fresh enough. `fresh` skips the cache
  * (the admin read-back must show a PUT made on another instance a moment ago) and refreshes it.
  */
-export async function getLiveConfig(env: Env, options: { fresh?: boolean } = {}): Promise<LiveConfig> {
+export async function getLiveConfig(db: Db, options: { fresh?: boolean } = {}): Promise<LiveConfig> {
   const now = Date.now();
   if (!options.fresh && cached && now - cached.fetchedAt < CONFIG_TTL_MS && now >= cached.fetchedAt) {
     return cached.value;
   }
-  return load(env, now);
+  return load(db, now);
 }
 
 /** Reads D1 and caches the result (as of `started`, the conservative end of its age). */
-async function load(env: Env, started: number): Promise<LiveConfig> {
-  const value = await loadFromD1(env);
+async function load(db: Db, started: number): Promise<LiveConfig> {
+  const value = await loadFromD1(db);
   // A PUT in this isolate may have landed while this read was in flight: keep the newer one.
   if (!cached || value.revision >= cached.value.revision) cached = { value, fetchedAt: started };
   return value;
@@ -63,11 +63,10 @@ async function load(env: Env, started: number): Promise<LiveConfig> {
  * changed it first).
  */
 export async function putLiveConfig(
-  env: Env,
+  db: Db,
   config: RemoteConfig,
   expectedRevision?: number,
 ): Promise<LiveConfig | null> {
-  const db = getDb(env.DB);
   const document = JSON.stringify(config);
   const now = Date.now();
   const row =

@@ -10,13 +10,29 @@ export interface SemVer {
   prerelease: string[];
 }
 
-const FULL = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+/** The one semver grammar: `[v]major.minor.patch[-prerelease][+build]`, no leading zeros. */
+const FULL = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/;
 const PARTIAL = /^v?(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?$/;
 
 export function parseSemver(value: string): SemVer | null {
   const m = FULL.exec(value.trim());
   if (!m) return null;
   return { major: +m[1]!, minor: +m[2]!, patch: +m[3]!, prerelease: m[4] ? m[4].split(".") : [] };
+}
+
+/**
+ * A version a client sent (`X-App-Version`), normalised to `major.minor.patch[-prerelease]`
+ * (build metadata dropped), or undefined. Stricter than `parseSemver` because a header is
+ * untrusted: at most 9 digits per number and 64 characters of pre-release or build.
+ */
+export function parseAppVersion(value: string | undefined | null): string | undefined {
+  if (!value) return undefined;
+  const m = FULL.exec(value.trim());
+  if (!m) return undefined;
+  const [, major = "", minor = "", patch = "", pre, build] = m;
+  if (major.length > 9 || minor.length > 9 || patch.length > 9) return undefined;
+  if ((pre?.length ?? 0) > 64 || (build?.length ?? 0) > 64) return undefined;
+  return `${major}.${minor}.${patch}${pre === undefined ? "" : `-${pre}`}`;
 }
 
 function compareIdentifiers(a: string, b: string): number {

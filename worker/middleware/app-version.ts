@@ -32,7 +32,7 @@ export function appVersionPolicy(): MiddlewareHandler<AppEnv> {
     if (!platform || !appVersion || isVersionPolicyExempt(c.req.path)) return next();
     let policy;
     try {
-      policy = (await getLiveConfig(c.env)).config.platforms[platform];
+      policy = (await getLiveConfig(c.var.db)).config.platforms[platform];
     } catch (error) {
       console.error(
         JSON.stringify({

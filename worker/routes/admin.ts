@@ -47,7 +47,7 @@ adminRoutes.openapi(
     },
   }),
   async (c) => {
-    const live = await getLiveConfig(c.env, { fresh: true });
+    const live = await getLiveConfig(c.var.db, { fresh: true });
     c.header("X-Config-Revision", String(live.revision));
     c.header("ETag", revisionTag(live.revision));
     c.header("Cache-Control", "no-store");
@@ -81,10 +81,10 @@ adminRoutes.openapi(
   }),
   async (c) => {
     const expected = expectedRevision(c.req.header("If-Match"));
-    const live = Number.isNaN(expected) ? null : await putLiveConfig(c.env, c.req.valid("json"), expected);
+    const live = Number.isNaN(expected) ? null : await putLiveConfig(c.var.db, c.req.valid("json"), expected);
     if (!live) {
       throw new ApiError(412, "precondition_failed", "The config changed since it was read; read it again", {
-        headers: { ETag: revisionTag((await getLiveConfig(c.env, { fresh: true })).revision) },
+        headers: { ETag: revisionTag((await getLiveConfig(c.var.db, { fresh: true })).revision) },
       });
     }
     c.header("X-Config-Revision", String(live.revision));

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { resolveConfigForDevice } from "../config/resolve";
 import { FlagValueSchema } from "../config/schema";
-import { etagOf, matchesIfNoneMatch } from "../lib/etag";
+import { respondCacheable } from "../http/cacheable";
 import { createRouter } from "../openapi";
 
 export const configRoutes = createRouter();
@@ -15,7 +15,7 @@ const DeviceConfigSchema = z
   .openapi("DeviceConfig");
 
 /** The answer depends on these request headers; caches must key on them. */
-const VARY = "X-Platform, X-App-Version, Accept-Language, Authorization";
+const VARY = ["X-Platform", "X-App-Version", "Accept-Language", "Authorization"];
 
 configRoutes.openapi(
   createRoute({
@@ -40,14 +40,8 @@ configRoutes.openapi(
     },
   }),
   async (c) => {
-    const config = await resolveConfigForDevice(c.env, c.get("profile"), c.get("auth")?.userId);
-    // c.json serialises with JSON.stringify too, so the tag is over exactly the bytes sent.
-    const etag = await etagOf(JSON.stringify(config));
-    c.header("ETag", etag);
-    c.header("Vary", VARY, { append: true });
-    // private: per user and device; no-cache: revalidate every time (cheap, thanks to 304).
-    c.header("Cache-Control", "private, no-cache");
-    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
-    return c.json(config, 200);
+    const config = await resolveConfigForDevice(c.var.db, c.get("profile"), c.get("auth")?.userId);
+    // The compression middleware answers 304 when the client already holds this representation.
+    return respondCacheable(c, config, { vary: VARY });
   },
 );

@@ -1,12 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { resolveConfigForDevice } from "../config/resolve";
 import { unauthorized } from "../errors";
-import { etagOf } from "../lib/etag";
+import { respondCacheable } from "../http/cacheable";
 import { timed } from "../middleware/request-log";
 import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
 import { imageQuality, imageWidth, pageSize, TAILORING_HEADERS } from "../tailor/decisions";
-import { assembleHome, HOME_FIELD_SHAPE, readHome } from "../tailor/home-screen";
+import { assembleHome, HOME_FIELD_SHAPE } from "../screens/home";
+import { readHome } from "../screens/queries";
 import { parseImageHosts } from "../tailor/images";
 import { applySelection, parseFieldSelection } from "../tailor/project";
 
@@ -43,7 +44,7 @@ const HomeScreenSchema = z
   .openapi("HomeScreen");
 
 /** Every request header the home screen's bytes depend on (the middleware adds Accept-Encoding). */
-const VARY = [...TAILORING_HEADERS, "Authorization"].join(", ");
+const VARY = [...TAILORING_HEADERS, "Authorization"];
 
 screensRoutes.openapi(
   createRoute({
@@ -86,8 +87,8 @@ screensRoutes.openapi(
     const selection = fields === undefined ? undefined : parseFieldSelection(fields, HOME_FIELD_SHAPE);
 
     const [reads, config] = await Promise.all([
-      timed(c, "d1", () => readHome(c.env.DB, auth.userId, pageSize(profile))),
-      resolveConfigForDevice(c.env, profile, auth.userId),
+      timed(c, "d1", () => readHome(c.var.db, auth.userId, pageSize(profile))),
+      resolveConfigForDevice(c.var.db, profile, auth.userId),
     ]);
     const user = reads.user;
     if (!user) throw unauthorized("The user no longer exists");
@@ -97,14 +98,7 @@ screensRoutes.openapi(
       hosts: parseImageHosts(c.env.IMAGE_HOSTS),
       origin: new URL(c.req.url).origin,
     });
-    const json = JSON.stringify(selection ? applySelection(body, selection) : body);
-
-    // The tag covers the tailored body; the compression middleware adds the coding and answers
-    // 304 when the client already holds this representation.
-    c.header("ETag", await etagOf(json));
-    c.header("Cache-Control", "private, no-cache");
-    c.header("Vary", VARY);
-    c.header("Content-Type", "application/json");
-    return c.body(json, 200);
+    // The compression middleware answers 304 when the client already holds this representation.
+    return respondCacheable(c, selection ? applySelection(body, selection) : body, { vary: VARY });
   },
 );

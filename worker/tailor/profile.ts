@@ -1,3 +1,6 @@
+import { type AcceptedCodings, acceptedCodings } from "../http/encoding";
+import { parseAppVersion } from "../lib/semver";
+
 /**
  * The device profile: what the app's headers say about the phone, parsed once per request.
  * Bad header values are ignored (treated as absent), never an error: a profile only tailors.
@@ -8,7 +11,7 @@ export type EffectiveConnectionType = "slow-2g" | "2g" | "3g" | "4g";
 export interface DeviceProfile {
   deviceId?: string;
   platform?: Platform;
-  /** Normalised `major.minor.patch` (pre-release/build kept), if the header was valid semver. */
+  /** Normalised `major.minor.patch[-prerelease]` (`parseAppVersion`), if the header was valid semver. */
   appVersion?: string;
   /** Locales in preference order from Accept-Language (q-sorted), e.g. ["de-CH", "de"]. */
   locales: string[];
@@ -18,22 +21,13 @@ export interface DeviceProfile {
   dpr: number;
   /** Viewport width in CSS pixels, if sent (clamped to 100..3000). */
   viewportWidth?: number;
-  /** Encodings the client accepts, in header order, lower-case, q=0 removed. */
-  acceptEncoding: string[];
+  /** The codings we may answer in, most preferred first (`http/encoding.ts`, `acceptedCodings`). */
+  acceptEncoding: AcceptedCodings;
 }
 
 const UUIDISH = /^[A-Za-z0-9-]{8,64}$/;
-const SEMVER =
-  /^v?(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(-[0-9A-Za-z.-]{1,64})?(\+[0-9A-Za-z.-]{1,64})?$/;
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const ECTS = new Set<EffectiveConnectionType>(["slow-2g", "2g", "3g", "4g"]);
-
-export function parseAppVersion(value: string | undefined | null): string | undefined {
-  if (!value) return undefined;
-  const m = SEMVER.exec(value.trim());
-  if (!m) return undefined;
-  return `${m[1]}.${m[2]}.${m[3]}${m[4] ?? ""}`;
-}
 
 /** Accept-Language → locales by descending q, ties in header order; `*` and junk dropped. */
 export function parseAcceptLanguage(header: string | undefined | null): string[] {
@@ -55,19 +49,6 @@ export function parseAcceptLanguage(header: string | undefined | null): string[]
   return entries.slice(0, 10).map((e) => e.tag);
 }
 
-export function parseAcceptEncoding(header: string | undefined | null): string[] {
-  if (!header) return [];
-  const out: string[] = [];
-  for (const part of header.split(",")) {
-    const [name, ...params] = part.trim().toLowerCase().split(";");
-    if (!name) continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    if (q && Number(q.slice(2)) === 0) continue;
-    out.push(name.trim());
-  }
-  return out;
-}
-
 function clampNumber(value: string | undefined | null, min: number, max: number): number | undefined {
   if (!value) return undefined;
   const n = Number(value);
@@ -75,7 +56,15 @@ function clampNumber(value: string | undefined | null, min: number, max: number)
   return Math.min(max, Math.max(min, n));
 }
 
-export function parseDeviceProfile(headers: Headers): DeviceProfile {
+/**
+ * The profile from a request's headers. `acceptEncoding` is the phone's own Accept-Encoding
+ * (`clientAcceptEncoding`: at the edge the header itself has been rewritten); parsed here, once,
+ * so the compression middleware reads it from the profile.
+ */
+export function parseDeviceProfile(
+  headers: Headers,
+  acceptEncoding: string | null = headers.get("Accept-Encoding"),
+): DeviceProfile {
   const deviceId = headers.get("X-Device-Id")?.trim();
   const platform = headers.get("X-Platform")?.trim().toLowerCase();
   const ect = headers.get("ECT")?.trim().toLowerCase() as EffectiveConnectionType | undefined;
@@ -89,6 +78,6 @@ export function parseDeviceProfile(headers: Headers): DeviceProfile {
     ect: ect && ECTS.has(ect) ? ect : undefined,
     dpr: clampNumber(headers.get("DPR"), 1, 4) ?? 1,
     viewportWidth: width === undefined ? undefined : Math.round(width),
-    acceptEncoding: parseAcceptEncoding(headers.get("Accept-Encoding")),
+    acceptEncoding: acceptedCodings(acceptEncoding),
   };
 }

@@ -1,6 +1,6 @@
 import { desc, sql } from "drizzle-orm";
-import type { Db } from "../client";
-import { remoteConfigRevisions } from "../schema";
+import type { Db } from "../db/client";
+import { remoteConfigRevisions } from "../db/schema";
 
 export interface StoredConfig {
   revision: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCompressible } from "../../worker/middleware/compress";
+import { isCompressible } from "../../worker/http/compress";
 
 const json = (init: ResponseInit & { body?: string | null } = {}) =>
   new Response(init.body === undefined ? '{"a":1}' : init.body, {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { etagOf } from "../../worker/lib/etag";
-import {
-  bodyTag,
-  ifNoneMatchTags,
-  matchingTag,
-  notModified,
-  representationEtag,
-  withCoding,
-} from "../../worker/middleware/etag";
-import { mergeVary } from "../../worker/tailor/vary";
+import { ifNoneMatchTags, matchingTag, notModified } from "../../worker/http/conditional";
+import { bodyTag, etagOf, representationEtag, withCoding } from "../../worker/http/etag";
+import { mergeVary } from "../../worker/http/vary";
 
 describe("withCoding", () => {
   const rows: [string, "br" | "gzip" | "identity", string][] = [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { etagOf, matchesIfNoneMatch } from "../../worker/lib/etag";
+import { matchingTag } from "../../worker/http/conditional";
+import { etagOf } from "../../worker/http/etag";
 
 describe("etagOf", () => {
   it("is a strong, quoted tag of 32 hex digits", async () => {
@@ -18,7 +19,11 @@ describe("etagOf", () => {
   });
 });
 
-describe("matchesIfNoneMatch", () => {
+// The one If-None-Match parser, read as yes/no: does the client hold our representation?
+const matchesIfNoneMatch = (header: string | undefined, etag: string) =>
+  matchingTag(header, etag) !== undefined;
+
+describe("If-None-Match against one of our tags", () => {
   const tag = '"abc123"';
   const rows: [string | undefined, boolean][] = [
     [undefined, false],
