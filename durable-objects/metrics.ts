@@ -1,20 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
-import {
-  type MetricDelta,
-  isValidLabelName,
-  isValidMetricName,
-  normaliseLabels,
-  seriesKey,
-} from "../worker/ops/metric-series";
+import { type MetricDelta, isValidDelta, normaliseLabels, seriesKey } from "../worker/ops/metric-series";
 
 /** Series beyond this are dropped (and counted): a label with unbounded values must not fill storage. */
-export const MAX_SERIES = 10_000;
+const MAX_SERIES = 10_000;
 const DROPPED = "outpost_metrics_dropped_series_total";
 
 /**
- * The one place counters from every isolate add up (one object, by name "global"). Its SQLite
- * storage survives restarts, so counters only ever grow, as Prometheus expects. Writes arrive as
- * batches of deltas every few seconds per isolate, so a single object is far from its limits.
+ * The one place counters from every isolate add up (one object, reached only through
+ * `worker/ops/metrics-client.ts`). Its SQLite storage survives restarts, so counters only ever
+ * grow, as Prometheus expects. Writes arrive as batches of deltas every few seconds per isolate,
+ * so a single object is far from its limits.
  */
 export class MetricsCounter extends DurableObject<Env> {
   #seriesCount = 0;
@@ -42,9 +37,7 @@ export class MetricsCounter extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       let dropped = 0;
       for (const delta of deltas) {
-        if (!isValidMetricName(delta.name) || !Number.isSafeInteger(delta.value) || delta.value <= 0)
-          continue;
-        if (!Object.keys(delta.labels).every(isValidLabelName)) continue;
+        if (!isValidDelta(delta)) continue;
         const labels = normaliseLabels(delta.labels);
         const key = seriesKey(delta.name, labels);
         const updated = sql.exec("UPDATE counters SET value = value + ? WHERE series = ?", delta.value, key);

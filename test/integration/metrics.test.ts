@@ -1,7 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FLUSH_INTERVAL_MS, countMetric, flushMetrics, metricsStub } from "../../worker/ops/metrics";
+import { FLUSH_INTERVAL_MS, countMetric, flushMetrics } from "../../worker/ops/metrics";
+import { metricsCounter } from "../../worker/ops/metrics-client";
 import { seriesKey } from "../../worker/ops/metric-series";
 import { adminHeaders, anonymousUser, call } from "../setup/http";
 
@@ -23,7 +24,7 @@ function sample(text: string, key: string): number {
 const healthz = seriesKey("outpost_http_requests_total", { method: "GET", route: "/healthz", status: "200" });
 
 async function storedValue(key: string): Promise<number> {
-  const all = await metricsStub(env).snapshot();
+  const all = await metricsCounter(env).snapshot();
   const found = all.find((s) => seriesKey(s.name, s.labels) === key);
   return found?.value ?? 0;
 }

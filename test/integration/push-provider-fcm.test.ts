@@ -1,7 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { flushMetrics, metricsStub } from "../../worker/ops/metrics";
+import { flushMetrics } from "../../worker/ops/metrics";
+import { metricsCounter } from "../../worker/ops/metrics-client";
 import { readServiceAccount, resetFcmTokenCache } from "../../worker/push/fcm-token";
 import { sendPush } from "../../worker/push/send";
 import {
@@ -199,7 +200,7 @@ describe("FCM HTTP v1 client", () => {
   it("counts sent, failed and pruned pushes in the metrics", async () => {
     const counter = async (name: string, labels: Record<string, string>) => {
       await flushMetrics(env);
-      const series = await metricsStub(env).snapshot();
+      const series = await metricsCounter(env).snapshot();
       const hit = series.find((d) => d.name === name && JSON.stringify(d.labels) === JSON.stringify(labels));
       return hit?.value ?? 0;
     };

@@ -14,14 +14,23 @@ export interface MetricDelta {
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Label values are cut here: a route template or a reason code never needs more. */
-export const MAX_LABEL_VALUE = 200;
+const MAX_LABEL_VALUE = 200;
 
-export function isValidMetricName(name: string): boolean {
+function isValidMetricName(name: string): boolean {
   return NAME.test(name) && name.length <= 200;
 }
 
-export function isValidLabelName(name: string): boolean {
+function isValidLabelName(name: string): boolean {
   return LABEL_NAME.test(name) && !name.startsWith("__") && name.length <= 100;
+}
+
+/**
+ * A delta worth counting: a valid metric and label names, a positive whole increment. Checked
+ * where counts are buffered and again where they are stored (the Durable Object trusts no caller).
+ */
+export function isValidDelta(delta: MetricDelta): boolean {
+  if (!isValidMetricName(delta.name) || !Number.isSafeInteger(delta.value) || delta.value <= 0) return false;
+  return Object.keys(delta.labels).every(isValidLabelName);
 }
 
 /** Labels sorted by name, so `{a,b}` and `{b,a}` are one series. */

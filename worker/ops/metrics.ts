@@ -1,12 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import {
-  type Labels,
-  type MetricDelta,
-  isValidLabelName,
-  isValidMetricName,
-  seriesKey,
-} from "./metric-series";
+import { type Labels, type MetricDelta, isValidDelta, seriesKey } from "./metric-series";
+import { metricsCounter } from "./metrics-client";
 
 /**
  * Counters without a round trip on the request path. Each isolate adds into a local buffer; the
@@ -16,7 +11,7 @@ import {
  * quiet isolate's last few counts reach the scrape with its next request — fine for rates.
  */
 export const FLUSH_INTERVAL_MS = 5_000;
-export const FLUSH_EVERY = 200;
+const FLUSH_EVERY = 200;
 /** A runaway label (or a failing Durable Object) must not grow the buffer without bound. */
 const MAX_BUFFERED_SERIES = 2_000;
 
@@ -26,12 +21,6 @@ export type WaitUntil = Pick<ExecutionContext, "waitUntil">;
 const buffer = new Map<string, MetricDelta>();
 let bufferedIncrements = 0;
 let lastFlushAt = 0;
-
-export const METRICS_OBJECT_NAME = "global";
-
-export function metricsStub(env: Env) {
-  return env.METRICS.getByName(METRICS_OBJECT_NAME);
-}
 
 function addToBuffer(key: string, name: string, labels: Labels, by: number): void {
   const existing = buffer.get(key);
@@ -71,8 +60,7 @@ export function countMetric(
   labels: Labels = {},
   by = 1,
 ): void {
-  if (!isValidMetricName(name) || !Number.isSafeInteger(by) || by <= 0) return;
-  if (!Object.keys(labels).every(isValidLabelName)) return;
+  if (!isValidDelta({ name, labels, value: by })) return;
   addToBuffer(seriesKey(name, labels), name, labels, by);
   maybeFlush(env, ctx);
 }
@@ -89,7 +77,7 @@ export async function flushMetrics(env: Env): Promise<void> {
   buffer.clear();
   bufferedIncrements = 0;
   try {
-    await metricsStub(env).add(deltas);
+    await metricsCounter(env).add(deltas);
   } catch (error) {
     for (const d of deltas) addToBuffer(seriesKey(d.name, d.labels), d.name, d.labels, d.value);
     console.error(

@@ -1,6 +1,7 @@
-import { getDb } from "../db/client";
+import type { Db } from "../db/client";
 import { countDevicesByPlatform } from "../db/queries/devices";
-import { flushMetrics, metricsStub } from "./metrics";
+import { flushMetrics } from "./metrics";
+import { metricsCounter } from "./metrics-client";
 import type { MetricDelta } from "./metric-series";
 import { renderPrometheus } from "./prometheus";
 
@@ -8,12 +9,9 @@ import { renderPrometheus } from "./prometheus";
  * One scrape: this isolate's buffered counts go out first (so they are current), then the
  * counters from the Durable Object and the device gauge from D1 are read side by side.
  */
-export async function scrapeMetrics(env: Env): Promise<string> {
+export async function scrapeMetrics(env: Env, db: Db): Promise<string> {
   await flushMetrics(env);
-  const [counters, devices] = await Promise.all([
-    metricsStub(env).snapshot(),
-    countDevicesByPlatform(getDb(env.DB)),
-  ]);
+  const [counters, devices] = await Promise.all([metricsCounter(env).snapshot(), countDevicesByPlatform(db)]);
   const byPlatform = new Map<string, number>([
     ["ios", 0],
     ["android", 0],

@@ -109,7 +109,7 @@ adminRoutes.openapi(
     },
   }),
   async (c) => {
-    const text = await scrapeMetrics(c.env);
+    const text = await scrapeMetrics(c.env, c.var.db);
     c.header("Cache-Control", "no-store");
     const res = c.text(text, 200);
     // c.text sets plain text/plain; Prometheus reads the exposition version from this header.
