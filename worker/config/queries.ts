@@ -2,7 +2,7 @@ import { desc, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { remoteConfigRevisions } from "../db/schema";
 
-export interface StoredConfig {
+interface StoredConfig {
   revision: number;
   /** The document as JSON text (validated before it was stored). */
   document: string;

@@ -13,7 +13,7 @@ export interface DeviceConfig {
 }
 
 /** The facts flag rules look at, from the device profile and the caller (if signed in). */
-export function flagContextOf(profile: DeviceProfile, userId: string | undefined): FlagContext {
+function flagContextOf(profile: DeviceProfile, userId: string | undefined): FlagContext {
   return {
     platform: profile.platform,
     appVersion: profile.appVersion,

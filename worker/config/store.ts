@@ -12,7 +12,7 @@ import { EMPTY_CONFIG, type RemoteConfig } from "./schema";
  */
 export const CONFIG_TTL_MS = 30_000;
 
-export interface LiveConfig {
+interface LiveConfig {
   config: RemoteConfig;
   /** 0 before the first admin PUT. */
   revision: number;

@@ -8,7 +8,7 @@ import { type NetworkHints, networkTier } from "../tailor/decisions";
 
 export type ContentCoding = "br" | "gzip" | "identity";
 
-export interface EncodingChoice {
+interface EncodingChoice {
   coding: ContentCoding;
   /** Brotli quality (0..11) or gzip level (1..9); 0 for identity. */
   level: number;

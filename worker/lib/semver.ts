@@ -44,7 +44,7 @@ function compareIdentifiers(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function compareSemver(a: SemVer, b: SemVer): number {
+function compareSemver(a: SemVer, b: SemVer): number {
   const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
   if (core !== 0) return Math.sign(core);
   // A pre-release sorts before its release.

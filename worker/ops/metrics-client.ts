@@ -4,7 +4,7 @@ import type { MetricDelta } from "./metric-series";
 const METRICS_OBJECT_NAME = "global";
 
 /** What the `MetricsCounter` Durable Object answers over RPC, typed on our side of the wire. */
-export interface MetricsCounterClient {
+interface MetricsCounterClient {
   /** Adds a batch of deltas atomically; invalid entries are skipped. */
   add(deltas: MetricDelta[]): Promise<void>;
   /** Every counter, sorted by series key. */

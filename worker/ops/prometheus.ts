@@ -1,6 +1,6 @@
 import { type MetricDelta, seriesKey } from "./metric-series";
 
-export interface MetricInfo {
+interface MetricInfo {
   type: "counter" | "gauge";
   help: string;
 }
@@ -9,7 +9,7 @@ export interface MetricInfo {
  * Every metric Outpost exports, so a scrape always names them (with HELP and TYPE) even before
  * the first event. Unlabelled counters also get an explicit 0 sample, so `rate()` has a start.
  */
-export const METRIC_CATALOG: Record<string, MetricInfo> = {
+const METRIC_CATALOG: Record<string, MetricInfo> = {
   outpost_http_requests_total: {
     type: "counter",
     help: "HTTP requests by method, route template and status.",

@@ -46,7 +46,7 @@ export interface FieldShape {
 }
 
 /** Top-level key → everything (`true`) or the picked nested keys. */
-export type FieldSelection = Map<string, true | Set<string>>;
+type FieldSelection = Map<string, true | Set<string>>;
 
 const MAX_FIELDS_PARAM = 2048;
 
