@@ -1,4 +1,4 @@
-import { memberPushDevices } from "../worker/db/queries/sync-records";
+import { memberPushDevices } from "../worker/sync/queries/records";
 import { sendSilentSyncPushes } from "../worker/push/silent";
 import { decideSilentPushes, SILENT_PUSH_MARGIN_MS, SILENT_PUSH_WINDOW_MS } from "../worker/sync/background";
 import type { PokeMessage } from "../worker/sync/protocol";

@@ -103,3 +103,18 @@ export function planPush(input: PushPlanInput): PushPlan {
     processed: results.length,
   };
 }
+
+/**
+ * Server-side writes (admin actions, jobs) have no client: numbered 1…n in order and planned as a
+ * new client's first push, so they can never be a gap.
+ */
+export function planServerWrite(
+  mutations: readonly Omit<Mutation, "id">[],
+  version: number,
+  records: ReadonlyMap<string, StoredRecord>,
+): Extract<PushPlan, { kind: "ok" }> {
+  const numbered = mutations.map((m, i) => ({ ...m, id: i + 1 }));
+  const plan = planPush({ mutations: numbered, lastMutationId: 0, version, records, appVersion: undefined });
+  if (plan.kind !== "ok") throw new Error("unreachable: numbered server mutations cannot gap");
+  return plan;
+}

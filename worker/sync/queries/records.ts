@@ -1,8 +1,8 @@
-import type { StoredRecord } from "../../sync/merge";
-import type { RecordWrite } from "../../sync/plan";
-import { recordKey } from "../../sync/plan";
-import type { RecordValue, WireRecord } from "../../sync/protocol";
-import type { SpaceRole } from "./sync-spaces";
+import type { StoredRecord } from "../merge";
+import type { RecordWrite } from "../plan";
+import { recordKey } from "../plan";
+import type { RecordValue, WireRecord } from "../protocol";
+import type { SpaceRole } from "../spaces";
 
 /**
  * The sync engine's D1 statements. Plain prepared statements with bound parameters: a push is one
