@@ -5,7 +5,7 @@ import type { PokeMessage } from "../worker/sync/protocol";
 import type { SyncStore } from "./sync-store";
 
 /** What a socket carries across hibernation: who it is (verified by the Worker before upgrade). */
-export interface SocketAttachment {
+interface SocketAttachment {
   userId: string;
   deviceId: string | null;
   connectedAt: number;

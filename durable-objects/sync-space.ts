@@ -44,6 +44,7 @@ interface QueuedPush {
  * out the space's version. D1 holds the data and each client's last mutation id (committed
  * together); this object holds sync state — a cached version, the client registry, members and
  * roles, sockets, silent-push bookkeeping and the purge schedule — all rebuildable from D1.
+ * The decisions (planning, grouping, who may do what) are pure functions in worker/sync/.
  */
 export class SyncSpace extends DurableObject<Env> {
   readonly #store: SyncStore;

@@ -21,7 +21,7 @@ export interface ClientState {
   lastMutationId: number;
 }
 
-export type GroupOutcome =
+type GroupOutcome =
   | { kind: "forbidden" }
   | { kind: "gap"; expected: number; got: number }
   | { kind: "ok"; lastMutationId: number; version: number; results: MutationResult[]; changed: boolean };

@@ -4,7 +4,7 @@ import type { Mutation, MutationResult, WireRecord } from "./protocol";
 /** `collection` + NUL + `key`: NUL cannot appear in a collection name, so keys never collide. */
 export const recordKey = (collection: string, key: string) => `${collection}\u0000${key}`;
 
-export interface PushPlanInput {
+interface PushPlanInput {
   mutations: readonly Mutation[];
   /** The client's last applied mutation id (0 for a new client). */
   lastMutationId: number;
@@ -20,7 +20,7 @@ export interface RecordWrite extends StoredRecord {
   key: string;
 }
 
-export type PushPlan =
+type PushPlan =
   | { kind: "gap"; expected: number; got: number }
   | {
       kind: "ok";

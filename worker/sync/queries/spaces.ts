@@ -36,7 +36,7 @@ export async function createSharedSpace(
   return { id, name, createdAt: now };
 }
 
-export interface SpaceSummary {
+interface SpaceSummary {
   id: string;
   name: string;
   kind: "personal" | "shared";
