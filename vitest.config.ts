@@ -20,7 +20,8 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest(async ({ inject }) => ({
-            main: "./worker/index.ts",
+            // The test entry: the Worker with test-only Durable Object subclasses (hooks, crash injection).
+            main: "./test/setup/test-worker.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {

@@ -5,20 +5,6 @@ import { dispatchBucket, markDispatched, markSending, planDeliveries } from "../
 import { firstWakeAt, notBefore, planBuckets } from "../worker/push/schedule";
 import { getDb } from "../worker/db/client";
 
-export interface SchedulerBucket {
-  key: string;
-  fireAt: number;
-  firedAt: number | null;
-}
-
-export interface SchedulerState {
-  campaignId: string | null;
-  planned: boolean;
-  cancelled: boolean;
-  buckets: SchedulerBucket[];
-  alarmAt: number | null;
-}
-
 /**
  * One per campaign (`idFromName(campaignId)`). It resolves the campaign's targets into the
  * delivery ledger, keeps the schedule as buckets in its own SQLite (one per timezone for
@@ -85,23 +71,6 @@ export class CampaignScheduler extends DurableObject<Env> {
     this.#set("cancelled", "1");
     this.#sql.exec(`DELETE FROM buckets WHERE fired_at IS NULL`);
     await this.ctx.storage.deleteAlarm();
-  }
-
-  /** For tests and operators: what the scheduler holds. */
-  async state(): Promise<SchedulerState> {
-    const buckets = this.#sql
-      .exec<{ key: string; fire_at: number; fired_at: number | null }>(
-        `SELECT key, fire_at, fired_at FROM buckets ORDER BY fire_at, key`,
-      )
-      .toArray()
-      .map((b) => ({ key: b.key, fireAt: b.fire_at, firedAt: b.fired_at }));
-    return {
-      campaignId: this.#get("campaignId"),
-      planned: this.#get("planned") === "1",
-      cancelled: this.#cancelled(),
-      buckets,
-      alarmAt: await this.ctx.storage.getAlarm(),
-    };
   }
 
   #nextWake(): number | null {

@@ -1,11 +1,11 @@
-import { memberPushDevices } from "../worker/db/queries/sync-records";
+import { memberPushDevices } from "../worker/sync/queries/records";
 import { sendSilentSyncPushes } from "../worker/push/silent";
 import { decideSilentPushes, SILENT_PUSH_MARGIN_MS, SILENT_PUSH_WINDOW_MS } from "../worker/sync/background";
 import type { PokeMessage } from "../worker/sync/protocol";
 import type { SyncStore } from "./sync-store";
 
 /** What a socket carries across hibernation: who it is (verified by the Worker before upgrade). */
-export interface SocketAttachment {
+interface SocketAttachment {
   userId: string;
   deviceId: string | null;
   connectedAt: number;

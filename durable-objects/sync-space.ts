@@ -1,93 +1,71 @@
 import { DurableObject } from "cloudflare:workers";
 import {
-  commitStatements,
-  loadPushState,
-  loadSpaceState,
-  purgeTombstones,
-  raiseSpaceVersion,
-} from "../worker/db/queries/sync-records";
-import {
-  ensurePersonalSpace,
-  loadMembers,
-  personalSpaceId,
-  removeMember,
-  upsertMember,
-  userExists,
-  type SpaceRole,
-} from "../worker/db/queries/sync-spaces";
-import { planGroup, type ClientState, type ClientUpdate } from "../worker/sync/group";
-import { planPush, type RecordWrite } from "../worker/sync/plan";
-import { SyncNotifier } from "./sync-notify";
-import { SyncStore } from "./sync-store";
+  changedOrigins,
+  groupReads,
+  planGroup,
+  syncPushOutcome,
+  takeGroup,
+  type ClientState,
+  type GroupPlan,
+} from "../worker/sync/group";
+import { planServerWrite } from "../worker/sync/plan";
+import { PURGE_INTERVAL_MS, tombstoneCutoff } from "../worker/sync/purge";
+import { commitStatements, loadPushState, purgeTombstones } from "../worker/sync/queries/records";
+import { removeMember, upsertMember, userExists } from "../worker/sync/queries/spaces";
 import {
   fail,
+  SOCKET_HEADERS,
   unavailable,
   type MemberOutcome,
-  type PushOutcome,
   type PushRequest,
   type RemoveOutcome,
   type ServerMutateOutcome,
   type ServerMutation,
   type SyncFailure,
-} from "./sync-types";
-
-export type {
-  MemberOutcome,
-  PushOutcome,
-  PushRequest,
-  PushSuccess,
-  RemoveOutcome,
-  ServerMutateOutcome,
-  ServerMutation,
-  SyncFailure,
-  SyncFailureCode,
-} from "./sync-types";
-
-const DAY_MS = 86_400_000;
+  type SyncPushOutcome,
+} from "../worker/sync/space-rpc";
+import {
+  memberChangeRefusal,
+  memberRemovalRefusal,
+  pushRefusal,
+  type SpaceRole,
+} from "../worker/sync/spaces";
+import { SpaceCache } from "./sync-cache";
+import { SyncNotifier } from "./sync-notify";
+import { SyncStore } from "./sync-store";
 
 interface QueuedPush {
   req: PushRequest;
-  resolve: (outcome: PushOutcome) => void;
+  resolve: (outcome: SyncPushOutcome) => void;
 }
-
-/** At most this much is planned and committed together (D1 batch and parameter limits). */
-const MAX_GROUP_REQUESTS = 50;
-const MAX_GROUP_MUTATIONS = 1000;
 
 /**
  * One object per sync space: the single writer of the space's synced tables, so it alone hands
  * out the space's version. D1 holds the data and each client's last mutation id (committed
  * together); this object holds sync state — a cached version, the client registry, members and
  * roles, sockets, silent-push bookkeeping and the purge schedule — all rebuildable from D1.
+ * The decisions (planning, grouping, who may do what) are pure functions in worker/sync/.
  */
 export class SyncSpace extends DurableObject<Env> {
   readonly #store: SyncStore;
+  readonly #cache: SpaceCache;
   readonly #notify: SyncNotifier;
-  #spaceId: string | null;
-  #version = 0;
-  /** Members and roles as D1 last said; reloaded on a miss, updated by setMember. */
-  #members: Map<string, SpaceRole> | null = null;
-  /** Clients whose row this instance has read from (or committed to) D1. */
-  readonly #clients = new Map<string, { userId: string; lastMutationId: number }>();
-  #loaded: Promise<void> | null = null;
   /** Writes run one at a time: awaiting D1 would otherwise let another request in between. */
   #tail: Promise<unknown> = Promise.resolve();
-  #crashAfterCommit: "abort" | "throw" | null = null;
   readonly #pushQueue: QueuedPush[] = [];
   #draining = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new SyncStore(ctx.storage.sql);
-    this.#spaceId = this.#store.getMeta("space_id") ?? null;
-    this.#version = this.#store.getNumber("version") ?? 0;
-    this.#notify = new SyncNotifier(ctx, env, this.#store, () => this.#spaceId);
+    this.#cache = new SpaceCache(env.DB, this.#store);
+    this.#notify = new SyncNotifier(ctx, env, this.#store, () => this.#cache.spaceId);
     // Keep-alives are answered by the runtime, so a hibernating object is not woken for them.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     // After a restart the cached version may trail D1 (the object died after a commit and before
     // its own write): rebuild from D1 before serving anything.
-    const spaceId = this.#spaceId;
-    if (spaceId) ctx.blockConcurrencyWhile(() => this.#ready(spaceId).catch(() => undefined));
+    const spaceId = this.#cache.spaceId;
+    if (spaceId) ctx.blockConcurrencyWhile(() => this.#cache.ready(spaceId).catch(() => undefined));
   }
 
   // ---- RPC ----------------------------------------------------------------------------------
@@ -96,8 +74,8 @@ export class SyncSpace extends DurableObject<Env> {
    * Pushes queue up while a commit is in flight and are then committed together (group commit):
    * planned one after the other in arrival order, exactly as if each ran alone, in one D1 batch.
    */
-  async push(req: PushRequest): Promise<PushOutcome> {
-    const done = new Promise<PushOutcome>((resolve) => this.#pushQueue.push({ req, resolve }));
+  async push(req: PushRequest): Promise<SyncPushOutcome> {
+    const done = new Promise<SyncPushOutcome>((resolve) => this.#pushQueue.push({ req, resolve }));
     this.#drainSoon();
     return done;
   }
@@ -105,24 +83,16 @@ export class SyncSpace extends DurableObject<Env> {
   /** Server-side writes (admin actions, jobs): versioned and poked like any push, no client. */
   async serverMutate(spaceId: string, mutations: ServerMutation[]): Promise<ServerMutateOutcome> {
     return this.#serial(async () => {
-      await this.#ready(spaceId);
+      await this.#cache.ready(spaceId);
       return this.#withRetry(async () => {
-        const numbered = mutations.map((m, i) => ({ ...m, id: i + 1 }));
-        const state = await loadPushState(this.env.DB, spaceId, [], numbered);
-        const plan = planPush({
-          mutations: numbered,
-          lastMutationId: 0,
-          version: this.#version,
-          records: state.records,
-          appVersion: undefined,
-        });
-        if (plan.kind !== "ok") return fail("unavailable", "unreachable");
+        const state = await loadPushState(this.env.DB, spaceId, [], mutations);
+        const plan = planServerWrite(mutations, this.#cache.version, state.records);
         if (plan.writes.length) {
-          await this.#commit(spaceId, plan.version, plan.writes, []);
-          this.#notify.poke(this.#version);
-          this.#notify.wake(this.#version, new Set());
+          await this.#commit(spaceId, { ...plan, clients: [] });
+          this.#notify.poke(this.#cache.version);
+          this.#notify.wake(this.#cache.version, new Set());
         }
-        return { ok: true as const, version: this.#version, results: plan.results };
+        return { ok: true as const, version: this.#cache.version, results: plan.results };
       });
     });
   }
@@ -135,15 +105,13 @@ export class SyncSpace extends DurableObject<Env> {
     role: Exclude<SpaceRole, "owner">,
   ): Promise<MemberOutcome> {
     return this.#serial(async () => {
-      await this.#ready(spaceId);
-      const actorRole = await this.#role(actorUserId, spaceId);
-      if (!actorRole) return fail("not_found", "No such space");
-      if (actorRole !== "owner") return fail("forbidden", "Only the owner manages members");
-      if (spaceId.startsWith("p_")) return fail("forbidden", "A personal space cannot be shared");
-      if (this.#members?.get(userId) === "owner") return fail("forbidden", "The owner's role cannot change");
+      await this.#cache.ready(spaceId);
+      const actorRole = await this.#cache.role(actorUserId, spaceId);
+      const refusal = memberChangeRefusal({ spaceId, actorRole, targetRole: this.#cache.memberRole(userId) });
+      if (refusal) return refusal;
       if (!(await userExists(this.env.DB, userId))) return fail("not_found", "No such user");
       await upsertMember(this.env.DB, spaceId, userId, role);
-      this.#members?.set(userId, role);
+      this.#cache.memberChanged(userId, role);
       return { ok: true as const, userId, role };
     });
   }
@@ -154,16 +122,13 @@ export class SyncSpace extends DurableObject<Env> {
    */
   async removeMember(spaceId: string, actorUserId: string, userId: string): Promise<RemoveOutcome> {
     return this.#serial(async () => {
-      await this.#ready(spaceId);
-      const actorRole = await this.#role(actorUserId, spaceId);
-      if (!actorRole) return fail("not_found", "No such space");
-      if (actorUserId !== userId && actorRole !== "owner")
-        return fail("forbidden", "Only the owner removes others");
-      const role = this.#members?.get(userId);
-      if (!role) return fail("not_found", "No such member");
-      if (role === "owner") return fail("forbidden", "The owner cannot leave or be removed");
+      await this.#cache.ready(spaceId);
+      const actorRole = await this.#cache.role(actorUserId, spaceId);
+      const targetRole = this.#cache.memberRole(userId);
+      const refusal = memberRemovalRefusal({ actorUserId, userId, actorRole, targetRole });
+      if (refusal) return refusal;
       await removeMember(this.env.DB, spaceId, userId);
-      this.#members?.delete(userId);
+      this.#cache.memberChanged(userId, null);
       this.#notify.disconnectUser(userId);
       return { ok: true as const };
     });
@@ -172,42 +137,21 @@ export class SyncSpace extends DurableObject<Env> {
   /** Purges tombstones older than the retention period; returns how many. The alarm calls it daily. */
   async purgeTombstones(spaceId: string, now = Date.now()): Promise<number> {
     return this.#serial(async () => {
-      await this.#ready(spaceId);
-      const days = Number(this.env.TOMBSTONE_RETENTION_DAYS);
-      const retention = (Number.isFinite(days) && days >= 0 ? days : 30) * DAY_MS;
-      return purgeTombstones(this.env.DB, spaceId, now - retention);
+      await this.#cache.ready(spaceId);
+      return purgeTombstones(this.env.DB, spaceId, tombstoneCutoff(this.env.TOMBSTONE_RETENTION_DAYS, now));
     });
-  }
-
-  /** The object's view, for tests and diagnostics. */
-  async inspect(): Promise<{ spaceId: string | null; version: number; clients: number; sockets: number }> {
-    return {
-      spaceId: this.#spaceId,
-      version: this.#version,
-      clients: this.#store.clientCount(),
-      sockets: this.ctx.getWebSockets().length,
-    };
-  }
-
-  /**
-   * Test hook: the next commit fails after D1 committed and before the object's own write —
-   * `abort` kills the object (a restart), `throw` leaves it running with a stale cache (as after
-   * a D1 response lost on the way back).
-   */
-  async armCrashAfterCommit(mode: "abort" | "throw" = "abort"): Promise<void> {
-    this.#crashAfterCommit = mode;
   }
 
   // ---- sockets and alarms ------------------------------------------------------------------
 
   /** WebSocket upgrades, forwarded by the Worker after it verified the token (see routes/sync.ts). */
   override async fetch(request: Request): Promise<Response> {
-    const spaceId = request.headers.get("X-Outpost-Space");
-    const userId = request.headers.get("X-Outpost-User");
+    const spaceId = request.headers.get(SOCKET_HEADERS.space);
+    const userId = request.headers.get(SOCKET_HEADERS.user);
     if (!spaceId || !userId) return new Response(null, { status: 400 });
-    await this.#ready(spaceId);
-    if (!(await this.#role(userId, spaceId))) return new Response(null, { status: 404 });
-    return this.#notify.accept(userId, request.headers.get("X-Outpost-Device"), this.#version);
+    await this.#cache.ready(spaceId);
+    if (!(await this.#cache.role(userId, spaceId))) return new Response(null, { status: 404 });
+    return this.#notify.accept(userId, request.headers.get(SOCKET_HEADERS.device), this.#cache.version);
   }
 
   /** Apps only listen; `{"type":"ping"}` is answered by the runtime without waking us. */
@@ -222,15 +166,15 @@ export class SyncSpace extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const spaceId = this.#spaceId;
+    const spaceId = this.#cache.spaceId;
     if (!spaceId) return;
-    await this.#ready(spaceId);
+    await this.#cache.ready(spaceId);
     const now = Date.now();
-    await this.#notify.sendOwed(this.#version, now);
+    await this.#notify.sendOwed(this.#cache.version, now);
     const nextPurge = this.#store.getNumber("next_purge_at");
     if (nextPurge !== undefined && nextPurge <= now) {
       await this.purgeTombstones(spaceId, now);
-      this.#store.setMeta("next_purge_at", now + DAY_MS);
+      this.#store.setMeta("next_purge_at", now + PURGE_INTERVAL_MS);
     }
     await this.#notify.schedule();
   }
@@ -241,48 +185,6 @@ export class SyncSpace extends DurableObject<Env> {
     const run = this.#tail.then(work, work);
     this.#tail = run.catch(() => undefined);
     return run;
-  }
-
-  /** Binds the object to its space (first call) and loads the cache from D1 (once per instance). */
-  #ready(spaceId: string): Promise<void> {
-    if (this.#spaceId === null) {
-      this.#spaceId = spaceId;
-      this.#store.setMeta("space_id", spaceId);
-    } else if (this.#spaceId !== spaceId) {
-      throw new Error("SyncSpace called with another space's id");
-    }
-    this.#loaded ??= this.#load(spaceId).catch((error: unknown) => {
-      this.#loaded = null;
-      throw error;
-    });
-    return this.#loaded;
-  }
-
-  async #load(spaceId: string): Promise<void> {
-    const [state, members] = await Promise.all([
-      loadSpaceState(this.env.DB, spaceId),
-      loadMembers(this.env.DB, spaceId),
-    ]);
-    // D1 is the truth, and versions never go back: if ours is ahead (D1 restored from a backup),
-    // D1 is raised to it so no version is handed out twice; the commit's guard then agrees.
-    if (state && this.#version > state.version) await raiseSpaceVersion(this.env.DB, spaceId, this.#version);
-    else this.#version = state?.version ?? this.#version;
-    this.#store.setMeta("version", this.#version);
-    this.#members = members;
-    this.#clients.clear();
-  }
-
-  /** The caller's role; a miss reloads from D1, and a user's own personal space is made on demand. */
-  async #role(userId: string, spaceId: string): Promise<SpaceRole | null> {
-    const cached = this.#members?.get(userId);
-    if (cached) return cached;
-    this.#members = await loadMembers(this.env.DB, spaceId);
-    const role = this.#members.get(userId);
-    if (role) return role;
-    if (spaceId !== personalSpaceId(userId)) return null;
-    await ensurePersonalSpace(this.env.DB, userId);
-    this.#members.set(userId, "owner");
-    return "owner";
   }
 
   /**
@@ -299,16 +201,17 @@ export class SyncSpace extends DurableObject<Env> {
           JSON.stringify({
             level: "warn",
             message: "sync write failed; reloading from D1",
-            spaceId: this.#spaceId,
+            spaceId: this.#cache.spaceId,
             error: error instanceof Error ? error.message : String(error),
           }),
         );
-        this.#loaded = null;
-        if (tries >= 1 || !this.#spaceId) return fail("unavailable", "Try again shortly");
+        this.#cache.invalidate();
+        const spaceId = this.#cache.spaceId;
+        if (tries >= 1 || !spaceId) return unavailable();
         try {
-          await this.#ready(this.#spaceId);
+          await this.#cache.ready(spaceId);
         } catch {
-          return fail("unavailable", "Try again shortly");
+          return unavailable();
         }
       }
     }
@@ -329,22 +232,13 @@ export class SyncSpace extends DurableObject<Env> {
 
   /** Takes the queued pushes (bounded), checks roles, commits them as one group. */
   async #drain(): Promise<void> {
-    const group: QueuedPush[] = [];
-    let mutations = 0;
-    while (this.#pushQueue.length && group.length < MAX_GROUP_REQUESTS) {
-      const next = this.#pushQueue[0];
-      if (!next || (group.length && mutations + next.req.mutations.length > MAX_GROUP_MUTATIONS)) break;
-      group.push(next);
-      mutations += next.req.mutations.length;
-      this.#pushQueue.shift();
-    }
+    const group = takeGroup(this.#pushQueue);
     const admitted: QueuedPush[] = [];
     try {
       for (const item of group) {
-        await this.#ready(item.req.spaceId);
-        const role = await this.#role(item.req.userId, item.req.spaceId);
-        if (!role) item.resolve(fail("not_found", "No such space"));
-        else if (role === "viewer") item.resolve(fail("forbidden", "Viewers may pull but not push"));
+        await this.#cache.ready(item.req.spaceId);
+        const refusal = pushRefusal(await this.#cache.role(item.req.userId, item.req.spaceId));
+        if (refusal) item.resolve(refusal);
         else admitted.push(item);
       }
       if (!admitted.length) return;
@@ -357,71 +251,48 @@ export class SyncSpace extends DurableObject<Env> {
     }
   }
 
-  async #commitGroup(requests: PushRequest[]): Promise<PushOutcome[]> {
-    const spaceId = this.#spaceId ?? "";
-    const unknown = requests.map((r) => r.clientId).filter((id) => !this.#clients.has(id));
-    const keys = requests.flatMap((r) => {
-      const last = this.#clients.get(r.clientId)?.lastMutationId ?? 0;
-      return r.mutations.filter((m) => m.id > last);
-    });
-    const state =
-      unknown.length || keys.length
-        ? await loadPushState(this.env.DB, spaceId, unknown, keys)
-        : { clients: new Map<string, ClientState>(), records: new Map() };
+  async #commitGroup(requests: PushRequest[]): Promise<SyncPushOutcome[]> {
+    const spaceId = this.#cache.spaceId ?? "";
+    const cached = this.#cache.clients;
+    const reads = groupReads(requests, cached);
+    const state = await loadPushState(this.env.DB, spaceId, reads.clientIds, reads.keys);
     const clients = new Map<string, ClientState | null>();
     for (const r of requests) {
-      const row = this.#clients.get(r.clientId) ?? state.clients.get(r.clientId) ?? null;
+      const row = cached.get(r.clientId) ?? state.clients.get(r.clientId) ?? null;
       clients.set(r.clientId, row);
-      if (row) this.#clients.set(r.clientId, row);
+      if (row) this.#cache.rememberClient(r.clientId, row);
     }
-    const plan = planGroup({ requests, clients, records: state.records, version: this.#version });
-    if (plan.clients.length) await this.#commit(spaceId, plan.version, plan.writes, plan.clients);
-    const origins = new Set<string>();
-    requests.forEach((r, i) => {
-      const o = plan.outcomes[i];
-      if (o?.kind === "ok" && o.changed && r.deviceId) origins.add(r.deviceId);
-    });
+    const plan = planGroup({ requests, clients, records: state.records, version: this.#cache.version });
+    if (plan.clients.length) await this.#commit(spaceId, plan);
     if (plan.writes.length) {
-      this.#notify.poke(this.#version);
-      this.#notify.wake(this.#version, origins);
+      this.#notify.poke(this.#cache.version);
+      this.#notify.wake(this.#cache.version, changedOrigins(requests, plan.outcomes));
     }
-    return plan.outcomes.map((o): PushOutcome => {
-      if (o.kind === "forbidden") return fail("forbidden", "This clientId belongs to another user");
-      if (o.kind === "gap") return fail("mutation_gap", `Expected mutation ${o.expected} next, got ${o.got}`);
-      return { ok: true, lastMutationId: o.lastMutationId, version: o.version, results: o.results };
-    });
+    return plan.outcomes.map(syncPushOutcome);
   }
 
   /** D1 first (data, versions and the clients' last ids in one transaction), then our own state. */
-  async #commit(
-    spaceId: string,
-    version: number,
-    writes: RecordWrite[],
-    clients: ClientUpdate[],
-  ): Promise<void> {
+  async #commit(spaceId: string, plan: Pick<GroupPlan, "version" | "writes" | "clients">): Promise<void> {
+    const { version, writes, clients } = plan;
     const now = Date.now();
+    const fromVersion = this.#cache.version;
     await this.env.DB.batch(
-      commitStatements(this.env.DB, {
-        spaceId,
-        fromVersion: this.#version,
-        toVersion: version,
-        writes,
-        clients,
-        now,
-      }),
+      commitStatements(this.env.DB, { spaceId, fromVersion, toVersion: version, writes, clients, now }),
     );
-    const crash = this.#crashAfterCommit;
-    this.#crashAfterCommit = null;
-    if (crash === "abort") this.ctx.abort("test: crash after the D1 commit");
-    if (crash === "throw") throw new Error("test: failure after the D1 commit");
-    this.#version = version;
-    for (const c of clients) this.#clients.set(c.clientId, { userId: c.userId, lastMutationId: c.to });
+    this.afterD1Commit();
+    this.#cache.committed(version, clients);
     this.ctx.storage.transactionSync(() => {
       this.#store.setMeta("version", version);
       for (const c of clients) this.#store.saveClient(c.clientId, c.userId, c.deviceId, c.to, now);
       if (this.#store.getNumber("next_purge_at") === undefined)
-        this.#store.setMeta("next_purge_at", now + DAY_MS);
+        this.#store.setMeta("next_purge_at", now + PURGE_INTERVAL_MS);
     });
     await this.#notify.schedule();
   }
+
+  /**
+   * A seam between D1's commit and the object's own write, where a crash is the hard case (the
+   * test subclass injects one here); nothing happens in production.
+   */
+  protected afterD1Commit(): void {}
 }

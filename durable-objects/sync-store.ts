@@ -4,7 +4,7 @@
  * needs (silent-push throttling, the purge schedule). All calls are synchronous, so a read and
  * the write that follows it can never interleave with another request.
  */
-export interface PushMark {
+interface PushMark {
   deviceId: string;
   lastPushAt: number;
   /** A change this device has not been told about yet (throttled): push it when the window ends. */
@@ -63,10 +63,6 @@ export class SyncStore {
       lastMutationId,
       now,
     );
-  }
-
-  clientCount(): number {
-    return this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM clients").one().n;
   }
 
   getPushMark(deviceId: string): PushMark | undefined {

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { campaignStub } from "../setup/hooks";
 
 /** A campaign row straight in D1 (the route's validation is tested elsewhere). */
 async function insertCampaign(
@@ -27,7 +28,7 @@ async function insertCampaign(
   return id;
 }
 
-const stubFor = (id: string) => env.CAMPAIGN.get(env.CAMPAIGN.idFromName(id));
+const stubFor = campaignStub;
 
 async function campaignRow(id: string) {
   return env.DB.prepare("SELECT status, dispatched_at FROM push_campaigns WHERE id = ?")

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { syncSpaceStub } from "../setup/hooks";
 import { anonymousUser } from "../setup/http";
 import {
   newClientId,
@@ -13,7 +13,7 @@ import {
 } from "../integration/sync-helpers";
 
 /** A stub breaks with the object it pointed at: after a crash, ask for a fresh one. */
-const stubOf = (spaceId: string) => env.SYNC_SPACE.get(env.SYNC_SPACE.idFromName(spaceId));
+const stubOf = syncSpaceStub;
 
 async function personal() {
   const u = await anonymousUser();

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ServerMutateOutcome } from "../../durable-objects/sync-space";
+import type { ServerMutateOutcome } from "../../worker/sync/space-rpc";
 import { anonymousUser } from "../setup/http";
 import { newClientId, pullAll, pullOk, pushOk, putTask } from "../integration/sync-helpers";
 

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { nextLocalOccurrence } from "../../worker/push/local-time";
+import { campaignStub } from "../setup/hooks";
 import { call } from "../setup/http";
 import {
   admin,
@@ -15,7 +16,7 @@ import {
   waitUntilSent,
 } from "./push-campaign-helpers";
 
-const scheduler = (id: string) => env.CAMPAIGN.get(env.CAMPAIGN.idFromName(id));
+const scheduler = campaignStub;
 const cancel = (id: string) => call(`/v1/push/campaigns/${id}`, { method: "DELETE", headers: admin() });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

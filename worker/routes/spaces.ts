@@ -1,19 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MemberOutcome, RemoveOutcome } from "../../durable-objects/sync-space";
-import {
-  createSharedSpace,
-  ensurePersonalSpace,
-  listMembers,
-  listSpacesOf,
-  personalSpaceId,
-  resolveSpaceId,
-} from "../db/queries/sync-spaces";
 import type { AuthContext } from "../env";
 import { notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
+import { syncFailureError } from "../sync/failures";
 import { SPACE_ID } from "../sync/protocol";
-import { syncFailure, syncStub } from "./sync";
+import { createSharedSpace, ensurePersonalSpace, listMembers, listSpacesOf } from "../sync/queries/spaces";
+import { syncSpaceClient } from "../sync/space-client";
+import { personalSpaceId, resolveSpaceId } from "../sync/spaces";
 
 /**
  * Spaces: every user's personal space (`me`, made on first use) and shared spaces with members.
@@ -156,14 +150,8 @@ spacesRoutes.openapi(
     const auth = c.get("auth") as AuthContext;
     const spaceId = resolveSpaceId(c.req.valid("param").id, auth.userId);
     const { userId, role } = c.req.valid("json");
-    // Through the space's object: it caches members and roles, so it must see every change.
-    const outcome = (await syncStub(c.env, spaceId).setMember(
-      spaceId,
-      auth.userId,
-      userId,
-      role,
-    )) as MemberOutcome;
-    if (!outcome.ok) throw syncFailure(outcome);
+    const outcome = await syncSpaceClient(c.env, spaceId).setMember(auth.userId, userId, role);
+    if (!outcome.ok) throw syncFailureError(outcome);
     return c.json({ spaceId, userId: outcome.userId, role: outcome.role }, 200);
   },
 );
@@ -195,12 +183,8 @@ spacesRoutes.openapi(
     const auth = c.get("auth") as AuthContext;
     const params = c.req.valid("param");
     const spaceId = resolveSpaceId(params.id, auth.userId);
-    const outcome = (await syncStub(c.env, spaceId).removeMember(
-      spaceId,
-      auth.userId,
-      params.userId,
-    )) as RemoveOutcome;
-    if (!outcome.ok) throw syncFailure(outcome);
+    const outcome = await syncSpaceClient(c.env, spaceId).removeMember(auth.userId, params.userId);
+    if (!outcome.ok) throw syncFailureError(outcome);
     return c.body(null, 204);
   },
 );

@@ -1,13 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { PushOutcome, SyncFailure } from "../../durable-objects/sync-space";
-import { loadPullSnapshot } from "../db/queries/sync-records";
-import { personalSpaceId, resolveSpaceId } from "../db/queries/sync-spaces";
 import type { AppEnv, AuthContext } from "../env";
 import { ApiError, forbidden, notFound, unauthorized } from "../errors";
 import { authenticateToken, bearerJwt, requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
 import { countMetric } from "../ops/metrics";
+import { spaceUnavailable, syncFailureError } from "../sync/failures";
 import { projectValue } from "../sync/merge";
 import {
   DEFAULT_PULL_LIMIT,
@@ -21,6 +19,9 @@ import {
   SPACE_ID,
   type PullResponse,
 } from "../sync/protocol";
+import { loadPullSnapshot } from "../sync/queries/records";
+import { syncSpaceClient } from "../sync/space-client";
+import { personalSpaceId, resolveSpaceId } from "../sync/spaces";
 
 export const syncRoutes = createRouter();
 
@@ -32,34 +33,6 @@ const SpaceIdParam = z.object({
 });
 
 const problem = { content: { "application/problem+json": { schema: z.object({ code: z.string() }) } } };
-
-export function syncStub(env: Env, spaceId: string) {
-  return env.SYNC_SPACE.get(env.SYNC_SPACE.idFromName(spaceId));
-}
-
-/** A failure the Durable Object reported → the contract's status and code. */
-export function syncFailure(failure: SyncFailure): ApiError {
-  switch (failure.error) {
-    case "not_found":
-      return notFound(failure.detail);
-    case "forbidden":
-      return forbidden(failure.detail);
-    case "mutation_gap":
-      return new ApiError(409, "mutation_gap", failure.detail);
-    case "unavailable":
-      return unavailable();
-  }
-}
-
-const unavailable = () =>
-  new ApiError(
-    503,
-    "service_unavailable",
-    "The space is busy; retry shortly (a retried push is always safe)",
-    {
-      headers: { "Retry-After": "1" },
-    },
-  );
 
 function count(c: Parameters<MiddlewareHandler<AppEnv>>[0], name: string): void {
   let ctx: Pick<ExecutionContext, "waitUntil"> | undefined;
@@ -115,23 +88,14 @@ syncRoutes.openapi(pushRoute, async (c) => {
   const body = c.req.valid("json");
   const spaceId = resolveSpaceId(c.req.valid("param").spaceId, auth.userId);
   const profile = c.get("profile");
-  let outcome: PushOutcome;
-  try {
-    // RPC result types cannot express `unknown` (record values); the shape is the object's PushOutcome.
-    outcome = (await syncStub(c.env, spaceId).push({
-      spaceId,
-      userId: auth.userId,
-      deviceId: profile.deviceId ?? null,
-      appVersion: profile.appVersion,
-      clientId: body.clientId,
-      mutations: body.mutations,
-    })) as unknown as PushOutcome;
-  } catch (error) {
-    // The object was reset or overloaded mid-call; whatever it committed, a retry is safe.
-    console.error(JSON.stringify({ level: "warn", message: "sync push RPC failed", error: String(error) }));
-    throw unavailable();
-  }
-  if (!outcome.ok) throw syncFailure(outcome);
+  const outcome = await syncSpaceClient(c.env, spaceId).push({
+    userId: auth.userId,
+    deviceId: profile.deviceId ?? null,
+    appVersion: profile.appVersion,
+    clientId: body.clientId,
+    mutations: body.mutations,
+  });
+  if (!outcome.ok) throw syncFailureError(outcome);
   count(c, "outpost_sync_pushes_total");
   const { lastMutationId, version, results } = outcome;
   return c.json({ lastMutationId, version, results }, 200, { "Cache-Control": "no-store" });
@@ -234,14 +198,8 @@ syncRoutes.get("/:spaceId/socket", async (c) => {
   const deviceId =
     c.get("profile").deviceId ??
     (queryDevice && /^[A-Za-z0-9-]{8,64}$/.test(queryDevice) ? queryDevice : null);
-  const headers = new Headers({
-    Upgrade: "websocket",
-    "X-Outpost-Space": spaceId,
-    "X-Outpost-User": auth.userId,
-  });
-  if (deviceId) headers.set("X-Outpost-Device", deviceId);
-  const res = await syncStub(c.env, spaceId).fetch("https://sync-space/socket", { headers });
+  const res = await syncSpaceClient(c.env, spaceId).openSocket(auth.userId, deviceId);
   if (res.status === 404) throw notFound("No such space");
-  if (res.status !== 101) throw unavailable();
+  if (res.status !== 101) throw spaceUnavailable();
   return res;
 });

@@ -8,7 +8,7 @@ export const SILENT_PUSH_WINDOW_MS = 20 * 60_000;
 /** Sent a little after the window so a sender that also throttles (by its own clock) agrees. */
 export const SILENT_PUSH_MARGIN_MS = 5_000;
 
-export interface SilentPushInput {
+interface SilentPushInput {
   /** Devices of the space's members that can receive a push. */
   candidates: readonly string[];
   /** The devices that made the change(s): never woken for their own changes. */
@@ -20,7 +20,7 @@ export interface SilentPushInput {
   now: number;
 }
 
-export interface SilentPushDecision {
+interface SilentPushDecision {
   sendNow: string[];
   owe: string[];
 }

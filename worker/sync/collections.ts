@@ -9,9 +9,9 @@ import { compareVersions, parseSemver } from "../lib/semver";
  * Fields are optional unless `required`; an optional field may be sent as `null` to clear it
  * (stored values never hold `null`: a cleared field is simply absent).
  */
-export type ConflictPolicy = "lww" | "reject";
+type ConflictPolicy = "lww" | "reject";
 
-export interface FieldSpec {
+interface FieldSpec {
   schema: z.ZodType;
   required?: true;
   /** First app version that knows this field; absent = known to every version. */
@@ -84,7 +84,7 @@ export function imageFields(collection: CollectionSpec): string[] {
     .map(([name]) => name);
 }
 
-export interface ValueIssue {
+interface ValueIssue {
   path: string;
   message: string;
 }

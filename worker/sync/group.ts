@@ -1,6 +1,7 @@
 import type { StoredRecord } from "./merge";
 import { planPush, recordKey, type RecordWrite } from "./plan";
 import type { Mutation, MutationResult } from "./protocol";
+import { fail, type SyncPushOutcome } from "./space-rpc";
 
 /**
  * Group commit: pushes that queued up while the previous commit was in flight are planned one
@@ -20,7 +21,7 @@ export interface ClientState {
   lastMutationId: number;
 }
 
-export type GroupOutcome =
+type GroupOutcome =
   | { kind: "forbidden" }
   | { kind: "gap"; expected: number; got: number }
   | { kind: "ok"; lastMutationId: number; version: number; results: MutationResult[]; changed: boolean };
@@ -90,4 +91,58 @@ export function planGroup(input: {
     };
   });
   return { outcomes, writes: [...written.values()], clients: [...updates.values()], version };
+}
+
+/** What a group must read from D1: clients not cached yet, and the records its new mutations touch. */
+export function groupReads(
+  requests: readonly GroupRequest[],
+  cached: ReadonlyMap<string, ClientState>,
+): { clientIds: string[]; keys: Mutation[] } {
+  const clientIds = requests.map((r) => r.clientId).filter((id) => !cached.has(id));
+  const keys = requests.flatMap((r) => {
+    const last = cached.get(r.clientId)?.lastMutationId ?? 0;
+    return r.mutations.filter((m) => m.id > last);
+  });
+  return { clientIds, keys };
+}
+
+/** The devices whose pushes changed something: they are never woken for their own changes. */
+export function changedOrigins(
+  requests: readonly GroupRequest[],
+  outcomes: readonly GroupOutcome[],
+): Set<string> {
+  const origins = new Set<string>();
+  requests.forEach((r, i) => {
+    const o = outcomes[i];
+    if (o?.kind === "ok" && o.changed && r.deviceId) origins.add(r.deviceId);
+  });
+  return origins;
+}
+
+/** At most this much is planned and committed together (D1 batch and parameter limits). */
+const MAX_GROUP_REQUESTS = 50;
+const MAX_GROUP_MUTATIONS = 1000;
+
+/**
+ * Takes the next group off the front of `queue` (in place, arrival order kept): at most
+ * MAX_GROUP_REQUESTS requests and MAX_GROUP_MUTATIONS mutations, but always the first request.
+ */
+export function takeGroup<T extends { req: { mutations: readonly unknown[] } }>(queue: T[]): T[] {
+  const group: T[] = [];
+  let mutations = 0;
+  while (queue.length && group.length < MAX_GROUP_REQUESTS) {
+    const next = queue[0];
+    if (!next || (group.length && mutations + next.req.mutations.length > MAX_GROUP_MUTATIONS)) break;
+    group.push(next);
+    mutations += next.req.mutations.length;
+    queue.shift();
+  }
+  return group;
+}
+
+/** A request's planned outcome as its RPC answer. */
+export function syncPushOutcome(o: GroupOutcome): SyncPushOutcome {
+  if (o.kind === "forbidden") return fail("forbidden", "This clientId belongs to another user");
+  if (o.kind === "gap") return fail("mutation_gap", `Expected mutation ${o.expected} next, got ${o.got}`);
+  return { ok: true, lastMutationId: o.lastMutationId, version: o.version, results: o.results };
 }

@@ -15,7 +15,7 @@ export interface StoredRecord {
  * - `conflict`: nothing written, `current` is what the client must see;
  * - `rejected`: nothing written, `error` says why.
  */
-export type MutationOutcome =
+type MutationOutcome =
   | { status: "applied"; next: { deleted: boolean; value: RecordValue | null } }
   | { status: "conflict"; current: StoredRecord; message: string }
   | { status: "rejected"; error: NonNullable<MutationResult["error"]> };

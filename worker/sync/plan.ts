@@ -4,7 +4,7 @@ import type { Mutation, MutationResult, WireRecord } from "./protocol";
 /** `collection` + NUL + `key`: NUL cannot appear in a collection name, so keys never collide. */
 export const recordKey = (collection: string, key: string) => `${collection}\u0000${key}`;
 
-export interface PushPlanInput {
+interface PushPlanInput {
   mutations: readonly Mutation[];
   /** The client's last applied mutation id (0 for a new client). */
   lastMutationId: number;
@@ -20,7 +20,7 @@ export interface RecordWrite extends StoredRecord {
   key: string;
 }
 
-export type PushPlan =
+type PushPlan =
   | { kind: "gap"; expected: number; got: number }
   | {
       kind: "ok";
@@ -102,4 +102,19 @@ export function planPush(input: PushPlanInput): PushPlan {
     lastMutationId: last,
     processed: results.length,
   };
+}
+
+/**
+ * Server-side writes (admin actions, jobs) have no client: numbered 1…n in order and planned as a
+ * new client's first push, so they can never be a gap.
+ */
+export function planServerWrite(
+  mutations: readonly Omit<Mutation, "id">[],
+  version: number,
+  records: ReadonlyMap<string, StoredRecord>,
+): Extract<PushPlan, { kind: "ok" }> {
+  const numbered = mutations.map((m, i) => ({ ...m, id: i + 1 }));
+  const plan = planPush({ mutations: numbered, lastMutationId: 0, version, records, appVersion: undefined });
+  if (plan.kind !== "ok") throw new Error("unreachable: numbered server mutations cannot gap");
+  return plan;
 }

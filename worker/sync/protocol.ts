@@ -8,15 +8,15 @@ export const MAX_MUTATIONS_PER_PUSH = 500;
 /** Per record value, measured as UTF-8 JSON. */
 export const MAX_VALUE_BYTES = 256 * 1024;
 export const DEFAULT_PULL_LIMIT = 500;
-export const MAX_PULL_LIMIT = 1000;
+const MAX_PULL_LIMIT = 1000;
 
-export const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Space ids in paths: `me`, a personal id (`p_<userId>`) or a shared one (UUID). */
 export const SPACE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export type RecordValue = Record<string, unknown>;
 
-export const mutationSchema = z
+const mutationSchema = z
   .strictObject({
     id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     collection: z.string().min(1).max(100),
@@ -43,8 +43,6 @@ export const pushBodySchema = z
   })
   .openapi("SyncPushRequest");
 
-export type PushBody = z.infer<typeof pushBodySchema>;
-
 /** A record as it travels: its latest state and the version that made it. */
 export interface WireRecord {
   collection: string;
@@ -54,7 +52,7 @@ export interface WireRecord {
   value: RecordValue | null;
 }
 
-export const wireRecordSchema = z
+const wireRecordSchema = z
   .object({
     collection: z.string(),
     key: z.string(),
@@ -64,9 +62,9 @@ export const wireRecordSchema = z
   })
   .openapi("SyncRecord");
 
-export type MutationStatus = "applied" | "conflict" | "rejected";
+type MutationStatus = "applied" | "conflict" | "rejected";
 
-export type MutationErrorCode =
+type MutationErrorCode =
   "conflict" | "unknown_collection" | "invalid_value" | "unknown_field" | "value_too_large";
 
 export interface MutationResult {
@@ -76,7 +74,7 @@ export interface MutationResult {
   error?: { code: MutationErrorCode; message: string; errors?: { path: string; message: string }[] };
 }
 
-export const mutationResultSchema = z
+const mutationResultSchema = z
   .object({
     id: z.number().int(),
     status: z.enum(["applied", "conflict", "rejected"]),

@@ -1,16 +1,8 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { getDb } from "../client";
-import { spaceMembers, spaces } from "../schema";
-import { users } from "../schema/auth";
-
-export type SpaceRole = "owner" | "editor" | "viewer";
-
-/** A user's personal space id: derived, so it needs no lookup and can be created lazily. */
-export const personalSpaceId = (userId: string) => `p_${userId}`;
-
-/** `me` → the caller's personal space id; anything else is taken as is. */
-export const resolveSpaceId = (spaceId: string, userId: string) =>
-  spaceId === "me" ? personalSpaceId(userId) : spaceId;
+import { getDb } from "../../db/client";
+import { spaceMembers, spaces } from "../../db/schema";
+import { users } from "../../db/schema/auth";
+import { personalSpaceId, type SpaceRole } from "../spaces";
 
 /** Creates the user's personal space (owner = the user) if it does not exist yet. Idempotent. */
 export async function ensurePersonalSpace(d1: D1Database, userId: string, now = Date.now()): Promise<string> {
@@ -44,7 +36,7 @@ export async function createSharedSpace(
   return { id, name, createdAt: now };
 }
 
-export interface SpaceSummary {
+interface SpaceSummary {
   id: string;
   name: string;
   kind: "personal" | "shared";

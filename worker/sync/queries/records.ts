@@ -1,8 +1,8 @@
-import type { StoredRecord } from "../../sync/merge";
-import type { RecordWrite } from "../../sync/plan";
-import { recordKey } from "../../sync/plan";
-import type { RecordValue, WireRecord } from "../../sync/protocol";
-import type { SpaceRole } from "./sync-spaces";
+import type { StoredRecord } from "../merge";
+import type { RecordWrite } from "../plan";
+import { recordKey } from "../plan";
+import type { RecordValue, WireRecord } from "../protocol";
+import type { SpaceRole } from "../spaces";
 
 /**
  * The sync engine's D1 statements. Plain prepared statements with bound parameters: a push is one
@@ -23,7 +23,7 @@ interface RecordRow {
 const parseValue = (text: string | null): RecordValue | null =>
   text === null ? null : (JSON.parse(text) as RecordValue);
 
-export interface SpaceState {
+interface SpaceState {
   version: number;
   purgeHorizon: number;
 }
@@ -41,7 +41,7 @@ export async function raiseSpaceVersion(d1: D1Database, spaceId: string, version
   await d1.prepare("UPDATE spaces SET version = MAX(version, ?) WHERE id = ?").bind(version, spaceId).run();
 }
 
-export interface ClientRow {
+interface ClientRow {
   userId: string;
   lastMutationId: number;
 }
@@ -120,7 +120,7 @@ export async function loadPushState(
   return { clients, records };
 }
 
-export interface CommitInput {
+interface CommitInput {
   spaceId: string;
   /** The version the Durable Object believes D1 holds; the commit fails if it does not. */
   fromVersion: number;
@@ -191,7 +191,7 @@ export function commitStatements(d1: D1Database, input: CommitInput): D1Prepared
   return statements;
 }
 
-export interface PullSnapshot {
+interface PullSnapshot {
   /** Null when the space does not exist. */
   space: (SpaceState & { role: SpaceRole | null }) | null;
   client: ClientRow | null;
