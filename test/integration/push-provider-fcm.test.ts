@@ -2,7 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { flushMetrics, metricsStub } from "../../worker/ops/metrics";
-import { readServiceAccount, resetFcmTokenCache } from "../../worker/push/fcm-token";
+import { readServiceAccount } from "../../worker/push/providers/fcm/access-token";
+import { resetFcmTokenCache } from "../../worker/push/providers/fcm/credentials-client";
 import { sendPush } from "../../worker/push/send";
 import {
   deliveries,

@@ -7,7 +7,7 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { personalSpaceId } from "../db/queries/sync-spaces";
 import { records, spaceMembers, spaces, users } from "../db/schema";
-import { unreadCountQuery } from "../push/inbox";
+import { unreadCountQuery } from "../push/inbox/queries";
 import { COLLECTIONS, getCollection } from "../sync/collections";
 import { type ImageContext, projectValue } from "./project";
 

@@ -1,53 +1,14 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { pushCampaigns } from "../db/schema";
-import type { Campaign } from "./campaigns";
-import { addToInboxQuery } from "./inbox";
-import { insertPending, pendingPage } from "./ledger";
+import { getDb } from "../../db/client";
+import { addToInbox } from "../inbox/queries";
+import { chunk, DEVICES_PER_JOB, enqueueJobs } from "./jobs";
+import { markSending, type Campaign } from "./queries/campaigns";
+import { insertPending, pendingPage } from "./queries/ledger";
+import { targetPage } from "./queries/targets";
 import { bucketKeyFor } from "./schedule";
-import { targetPage, type CampaignTarget } from "./targeting";
+import type { CampaignTarget } from "./schema";
 
-/** One queue message: a chunk of one campaign's devices. */
-export interface PushJob {
-  campaignId: string;
-  deviceIds: string[];
-}
-
-/**
- * 10 devices a message and at most 50 messages a consumer batch (wrangler.toml) keep one
- * consumer invocation at ≤ 500 provider calls, well inside the subrequest limit.
- */
-export const DEVICES_PER_JOB = 10;
+/** Rows read per page, from `devices` when planning and from the ledger when dispatching. */
 const PAGE_SIZE = 500;
-/** Queues' `sendBatch` limit (100 messages, 256 KB; a job is well under 1 KB). */
-const SEND_BATCH_MAX = 100;
-
-export function isPushJob(body: unknown): body is PushJob {
-  if (typeof body !== "object" || body === null) return false;
-  const b = body as Record<string, unknown>;
-  return (
-    typeof b.campaignId === "string" &&
-    Array.isArray(b.deviceIds) &&
-    b.deviceIds.every((d): d is string => typeof d === "string")
-  );
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Sends jobs in `sendBatch` calls of at most 100 messages. */
-export async function enqueueJobs(
-  queue: Queue,
-  jobs: readonly PushJob[],
-  delaySeconds?: number,
-): Promise<void> {
-  for (const part of chunk(jobs, SEND_BATCH_MAX)) {
-    await queue.sendBatch(part.map((body) => ({ body, contentType: "json", delaySeconds })));
-  }
-}
 
 /**
  * Resolves the campaign's targets into `pending` ledger rows (idempotent: re-running adds only
@@ -102,7 +63,7 @@ export async function dispatchBucket(
   stop: () => boolean,
 ): Promise<number> {
   const db = getDb(env.DB);
-  await markSending(env, campaign.id);
+  await markSending(db, campaign.id);
   let enqueued = 0;
   let after: string | null = null;
   for (;;) {
@@ -119,23 +80,7 @@ export async function dispatchBucket(
 
 /** Puts the campaign in the devices' owners' inboxes (non-silent only) and enqueues the devices. */
 async function dispatchIds(env: Env, campaign: Campaign, deviceIds: string[], now: number): Promise<void> {
-  if (!campaign.silent) await addToInboxQuery(getDb(env.DB), campaign.id, JSON.stringify(deviceIds), now);
+  if (!campaign.silent) await addToInbox(getDb(env.DB), campaign.id, deviceIds, now);
   const jobs = chunk(deviceIds, DEVICES_PER_JOB).map((ids) => ({ campaignId: campaign.id, deviceIds: ids }));
   await enqueueJobs(env.PUSH_QUEUE, jobs);
-}
-
-/** Marks the campaign `sending` (from `scheduled`) as its first bucket goes out. */
-export async function markSending(env: Env, campaignId: string): Promise<void> {
-  await getDb(env.DB)
-    .update(pushCampaigns)
-    .set({ status: "sending" })
-    .where(and(eq(pushCampaigns.id, campaignId), eq(pushCampaigns.status, "scheduled")));
-}
-
-/** Every bucket is with the queue: from now on the campaign completes when its ledger drains. */
-export async function markDispatched(env: Env, campaignId: string, now: number): Promise<void> {
-  await getDb(env.DB)
-    .update(pushCampaigns)
-    .set({ dispatchedAt: now })
-    .where(and(eq(pushCampaigns.id, campaignId), isNull(pushCampaigns.dispatchedAt)));
 }
