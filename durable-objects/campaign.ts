@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { getDb, type Db } from "../worker/db/client";
-import { dispatchBucket, planDeliveries } from "../worker/push/campaigns/fan-out";
+import { dispatchBucket, type FanOutSinks, planDeliveries } from "../worker/push/campaigns/fan-out";
 import { findCampaign, markDispatched, markSending } from "../worker/push/campaigns/queries/campaigns";
 import { cancelPending, completeIfDone } from "../worker/push/campaigns/queries/ledger";
 import { firstWakeAt, notBefore, planBuckets } from "../worker/push/campaigns/schedule";
@@ -65,6 +65,11 @@ export class CampaignScheduler extends DurableObject<Env> {
 
   #cancelled(): boolean {
     return this.#get("cancelled") === "1";
+  }
+
+  /** Where fan-out writes: the ledger and inbox, and the push queue. */
+  #sinks(): FanOutSinks {
+    return { db: this.#db, queue: this.env.PUSH_QUEUE };
   }
 
   /**
@@ -137,7 +142,7 @@ export class CampaignScheduler extends DurableObject<Env> {
       // A plain campaign that is due goes out page by page while it is being resolved.
       const dispatchNow = !campaign.localTime && notBefore(campaign, now) <= now;
       if (dispatchNow) await markSending(this.#db, campaignId);
-      const keys = await planDeliveries(this.env, campaign, now, stop, dispatchNow);
+      const keys = await planDeliveries(this.#sinks(), campaign, now, stop, dispatchNow);
       if (stop()) return this.#afterCancel(campaignId);
       for (const b of planBuckets(campaign, keys, now)) {
         this.#sql.exec(
@@ -156,7 +161,7 @@ export class CampaignScheduler extends DurableObject<Env> {
       )
       .toArray();
     for (const { key } of due) {
-      await dispatchBucket(this.env, campaign, key, Date.now(), stop);
+      await dispatchBucket(this.#sinks(), campaign, key, Date.now(), stop);
       if (stop()) return this.#afterCancel(campaignId);
       this.#sql.exec(`UPDATE buckets SET fired_at = ? WHERE key = ?`, Date.now(), key);
     }

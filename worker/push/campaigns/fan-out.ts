@@ -1,4 +1,4 @@
-import { getDb } from "../../db/client";
+import type { Db } from "../../db/client";
 import { addToInbox } from "../inbox/queries";
 import { chunk, DEVICES_PER_JOB, enqueueJobs } from "./jobs";
 import { markSending, type Campaign } from "./queries/campaigns";
@@ -6,6 +6,12 @@ import { insertPending, pendingPage } from "./queries/ledger";
 import { targetPage } from "./queries/targets";
 import { bucketKeyFor } from "./schedule";
 import type { CampaignTarget } from "./schema";
+
+/** Where fan-out writes: the ledger and inbox (D1) and the push queue. */
+export interface FanOutSinks {
+  db: Db;
+  queue: Queue;
+}
 
 /** Rows read per page, from `devices` when planning and from the ledger when dispatching. */
 const PAGE_SIZE = 500;
@@ -18,13 +24,13 @@ const PAGE_SIZE = 500;
  * soon as its rows exist, so the first pushes leave while later pages are still being resolved.
  */
 export async function planDeliveries(
-  env: Env,
+  sinks: FanOutSinks,
   campaign: Campaign,
   now: number,
   stop: () => boolean,
   dispatchNow = false,
 ): Promise<Set<string>> {
-  const db = getDb(env.DB);
+  const { db } = sinks;
   const buckets = new Set<string>();
   let after: string | null = null;
   do {
@@ -39,7 +45,7 @@ export async function planDeliveries(
     await insertPending(db, campaign.id, rows, now);
     if (dispatchNow && rows.length > 0) {
       await dispatchIds(
-        env,
+        sinks,
         campaign,
         rows.map((r) => r.deviceId),
         now,
@@ -56,13 +62,13 @@ export async function planDeliveries(
  * enqueues rows still pending, and the ledger drops any duplicate a re-run creates.
  */
 export async function dispatchBucket(
-  env: Env,
+  sinks: FanOutSinks,
   campaign: Campaign,
   bucket: string,
   now: number,
   stop: () => boolean,
 ): Promise<number> {
-  const db = getDb(env.DB);
+  const { db } = sinks;
   await markSending(db, campaign.id);
   let enqueued = 0;
   let after: string | null = null;
@@ -70,7 +76,7 @@ export async function dispatchBucket(
     if (stop()) break;
     const deviceIds = await pendingPage(db, campaign.id, bucket, after, PAGE_SIZE);
     if (deviceIds.length === 0) break;
-    await dispatchIds(env, campaign, deviceIds, now);
+    await dispatchIds(sinks, campaign, deviceIds, now);
     enqueued += deviceIds.length;
     after = deviceIds[deviceIds.length - 1] ?? null;
     if (deviceIds.length < PAGE_SIZE) break;
@@ -79,8 +85,13 @@ export async function dispatchBucket(
 }
 
 /** Puts the campaign in the devices' owners' inboxes (non-silent only) and enqueues the devices. */
-async function dispatchIds(env: Env, campaign: Campaign, deviceIds: string[], now: number): Promise<void> {
-  if (!campaign.silent) await addToInbox(getDb(env.DB), campaign.id, deviceIds, now);
+async function dispatchIds(
+  sinks: FanOutSinks,
+  campaign: Campaign,
+  deviceIds: string[],
+  now: number,
+): Promise<void> {
+  if (!campaign.silent) await addToInbox(sinks.db, campaign.id, deviceIds, now);
   const jobs = chunk(deviceIds, DEVICES_PER_JOB).map((ids) => ({ campaignId: campaign.id, deviceIds: ids }));
-  await enqueueJobs(env.PUSH_QUEUE, jobs);
+  await enqueueJobs(sinks.queue, jobs);
 }

@@ -1,6 +1,6 @@
 import type { FieldError } from "../../errors";
 import { APNS_MAX_PAYLOAD_BYTES, buildApnsPayload, isValidCollapseId } from "../providers/apns/sender";
-import { MAX_TTL_SECONDS, type PushMessage } from "../providers/provider";
+import { MAX_TTL_SECONDS, type PushMessage, visibleText } from "../providers/provider";
 
 /**
  * Would this message be accepted by both FCM and APNs as our clients build it? The campaigns
@@ -49,7 +49,7 @@ export function validatePushPayload(message: PushMessage): FieldError[] {
 
   const fcmBytes = byteLength(
     JSON.stringify({
-      notification: message.silent ? undefined : notificationOf(message),
+      notification: message.silent ? undefined : visibleText(message),
       data: message.data,
     }),
   );
@@ -61,13 +61,6 @@ export function validatePushPayload(message: PushMessage): FieldError[] {
     errors.push({ path: "data", message: `payload is ${apnsBytes} bytes for APNs; the limit is 4096` });
   }
   return errors;
-}
-
-function notificationOf(message: PushMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (message.title !== undefined) out.title = message.title;
-  if (message.body !== undefined) out.body = message.body;
-  return out;
 }
 
 function byteLength(text: string): number {

@@ -10,7 +10,7 @@ import { MAX_TTL_SECONDS } from "../providers/provider";
 export const campaignIdSchema = z.string().min(1).max(128);
 
 /** Who a campaign goes to. Every criterion given must match (AND); within a list, any (OR). */
-export const campaignTargetSchema = z.strictObject({
+const campaignTargetSchema = z.strictObject({
   userIds: z.array(campaignIdSchema).min(1).max(10_000).optional(),
   deviceIds: z.array(campaignIdSchema).min(1).max(10_000).optional(),
   platforms: z
@@ -60,7 +60,7 @@ export type CampaignInput = z.infer<typeof campaignBodySchema>;
 export const createdCampaignSchema = z.object({ id: z.string(), status: z.enum(["scheduled", "sending"]) });
 
 /** Delivery stats, straight from the ledger. */
-export const campaignStatsSchema = z.object({
+const campaignStatsSchema = z.object({
   targeted: z.number(),
   sent: z.number(),
   failed: z.record(z.string(), z.number()),

@@ -35,6 +35,14 @@ export interface PushMessage {
   messageId: string;
 }
 
+/** The visible text (title and body, when given): FCM's `notification`, APNs' `alert`. */
+export function visibleText(message: Pick<PushMessage, "title" | "body">): Record<string, string> {
+  const text: Record<string, string> = {};
+  if (message.title !== undefined) text.title = message.title;
+  if (message.body !== undefined) text.body = message.body;
+  return text;
+}
+
 /** What one send to one device came to (not to be confused with a sync push's result). */
 export type SendOutcome =
   | { kind: "sent"; providerMessageId?: string }

@@ -14,7 +14,7 @@ const ids = (deviceIds: readonly string[]) => JSON.stringify(deviceIds);
 const inIds = (deviceIds: readonly string[]) =>
   sql`${pushDeliveries.deviceId} IN (SELECT value FROM json_each(${ids(deviceIds)}))`;
 
-export interface NewDelivery {
+interface NewDelivery {
   deviceId: string;
   userId: string;
   bucket: string;
@@ -36,7 +36,7 @@ export async function insertPending(
   `);
 }
 
-export interface Claim {
+interface Claim {
   deviceId: string;
   attempts: number;
 }

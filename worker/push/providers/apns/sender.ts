@@ -5,6 +5,7 @@ import {
   type PushSender,
   type PushTarget,
   type SendOutcome,
+  visibleText,
 } from "../provider";
 import { getApnsProviderToken, reportApnsTokenExpired } from "./credentials-client";
 
@@ -26,16 +27,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The JSON body APNs receives: `aps` plus the custom data keys at top level. */
 export function buildApnsPayload(message: PushMessage): Record<string, unknown> {
-  const aps = message.silent ? { "content-available": 1 } : { alert: alertOf(message), sound: "default" };
+  const aps = message.silent ? { "content-available": 1 } : { alert: visibleText(message), sound: "default" };
   // Custom keys first, `aps` last: a data key named "aps" can never replace the real one.
   return { ...message.data, aps };
-}
-
-function alertOf(message: PushMessage): Record<string, string> {
-  const alert: Record<string, string> = {};
-  if (message.title !== undefined) alert.title = message.title;
-  if (message.body !== undefined) alert.body = message.body;
-  return alert;
 }
 
 /** The request headers except authorization; `apns-topic` comes from config only, never from input. */

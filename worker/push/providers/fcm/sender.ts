@@ -11,6 +11,7 @@ import {
   type PushSender,
   type PushTarget,
   type SendOutcome,
+  visibleText,
 } from "../provider";
 import { FcmAuthError, readServiceAccount } from "./access-token";
 import { getFcmAccessToken, refreshAfterUnauthorized } from "./credentials-client";
@@ -25,7 +26,7 @@ export function buildFcmMessage(target: Pick<PushTarget, "token" | "platform">, 
   const ttl = message.ttlSeconds ?? MAX_TTL_SECONDS;
   const highPriority = !message.silent && message.priority === "high";
   const out: Record<string, unknown> = { token: target.token, data: { ...message.data } };
-  if (!message.silent) out.notification = notificationOf(message);
+  if (!message.silent) out.notification = visibleText(message);
   if (target.platform === "android") {
     // Silent = data-only at normal priority: Android wakes the app without showing anything.
     const android: Record<string, unknown> = { priority: highPriority ? "HIGH" : "NORMAL", ttl: `${ttl}s` };
@@ -44,13 +45,6 @@ export function buildFcmMessage(target: Pick<PushTarget, "token" | "platform">, 
   const label = analyticsLabel(message.campaignId);
   if (label !== undefined) out.fcm_options = { analytics_label: label };
   return out;
-}
-
-function notificationOf(message: PushMessage): Record<string, string> {
-  const notification: Record<string, string> = {};
-  if (message.title !== undefined) notification.title = message.title;
-  if (message.body !== undefined) notification.body = message.body;
-  return notification;
 }
 
 /** FCM accepts `^[a-zA-Z0-9-_.~%]{1,50}$`: anything else becomes `_`, then the first 50. */
