@@ -52,13 +52,7 @@ let importedKey: { pem: string; key: Promise<CryptoKey> } | undefined;
 export function readServiceAccount(raw: string | undefined): ServiceAccount {
   if (raw === undefined || raw.trim() === "") throw new FcmAuthError("FCM_SERVICE_ACCOUNT is not set", false);
   if (parsedAccount?.raw === raw) return parsedAccount.account;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new FcmAuthError("FCM_SERVICE_ACCOUNT is not JSON", false);
-  }
-  const record = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
+  const record = jsonFields(raw, () => new FcmAuthError("FCM_SERVICE_ACCOUNT is not JSON", false));
   const { project_id: projectId, client_email: clientEmail, private_key: privateKey } = record;
   const tokenUri = typeof record.token_uri === "string" ? record.token_uri : DEFAULT_TOKEN_URI;
   if (typeof projectId !== "string" || typeof clientEmail !== "string" || typeof privateKey !== "string") {
@@ -124,13 +118,7 @@ export async function exchangeAccessToken(account: ServiceAccount): Promise<FcmA
     // invalid_grant / invalid_client are configuration; 429 and 5xx pass.
     throw new FcmAuthError(`token endpoint answered ${res.status}`, res.status === 429 || res.status >= 500);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new FcmAuthError("token endpoint answered non-JSON", true);
-  }
-  const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  const record = jsonFields(text, () => new FcmAuthError("token endpoint answered non-JSON", true));
   const token = record.access_token;
   const expiresIn = typeof record.expires_in === "number" ? record.expires_in : 3600;
   if (typeof token !== "string" || token === "") {
@@ -164,4 +152,15 @@ async function signAssertion(account: ServiceAccount): Promise<string> {
     .setIssuedAt(iat)
     .setExpirationTime(iat + ASSERTION_LIFETIME_SECONDS)
     .sign(key);
+}
+
+/** `text`'s fields when it is a JSON object (none for other JSON); `notJson()` is thrown otherwise. */
+function jsonFields(text: string, notJson: () => FcmAuthError): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw notJson();
+  }
+  return typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
 }
