@@ -1,9 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
-import { cancelPendingQuery } from "../worker/push/ledger";
-import { completeCampaignIfDone, getCampaign } from "../worker/push/campaigns";
-import { dispatchBucket, markDispatched, markSending, planDeliveries } from "../worker/push/fan-out";
-import { firstWakeAt, notBefore, planBuckets } from "../worker/push/schedule";
-import { getDb } from "../worker/db/client";
+import { getDb, type Db } from "../worker/db/client";
+import { dispatchBucket, type FanOutSinks, planDeliveries } from "../worker/push/campaigns/fan-out";
+import { findCampaign, markDispatched, markSending } from "../worker/push/campaigns/queries/campaigns";
+import { cancelPending, completeIfDone } from "../worker/push/campaigns/queries/ledger";
+import { firstWakeAt, notBefore, planBuckets } from "../worker/push/campaigns/schedule";
 
 /**
  * One per campaign (`idFromName(campaignId)`). It resolves the campaign's targets into the
@@ -15,11 +15,13 @@ import { getDb } from "../worker/db/client";
  */
 export class CampaignScheduler extends DurableObject<Env> {
   #sql: SqlStorage;
+  #db: Db;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
+    this.#db = getDb(env.DB);
     ctx.blockConcurrencyWhile(async () => {
       this.#sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
       this.#sql.exec(
@@ -49,6 +51,11 @@ export class CampaignScheduler extends DurableObject<Env> {
 
   #cancelled(): boolean {
     return this.#get("cancelled") === "1";
+  }
+
+  /** Where fan-out writes: the ledger and inbox, and the push queue. */
+  #sinks(): FanOutSinks {
+    return { db: this.#db, queue: this.env.PUSH_QUEUE };
   }
 
   /**
@@ -87,7 +94,7 @@ export class CampaignScheduler extends DurableObject<Env> {
   async #run(): Promise<void> {
     const campaignId = this.#get("campaignId");
     if (campaignId === null || this.#cancelled() || this.#get("done") === "1") return;
-    const campaign = await getCampaign(this.env, campaignId);
+    const campaign = await findCampaign(this.#db, campaignId);
     const stop = () => this.#cancelled();
     if (!campaign || campaign.status === "cancelled") {
       this.#set("cancelled", "1");
@@ -103,8 +110,8 @@ export class CampaignScheduler extends DurableObject<Env> {
       }
       // A plain campaign that is due goes out page by page while it is being resolved.
       const dispatchNow = !campaign.localTime && notBefore(campaign, now) <= now;
-      if (dispatchNow) await markSending(this.env, campaignId);
-      const keys = await planDeliveries(this.env, campaign, now, stop, dispatchNow);
+      if (dispatchNow) await markSending(this.#db, campaignId);
+      const keys = await planDeliveries(this.#sinks(), campaign, now, stop, dispatchNow);
       if (stop()) return this.#afterCancel(campaignId);
       for (const b of planBuckets(campaign, keys, now)) {
         this.#sql.exec(
@@ -123,7 +130,7 @@ export class CampaignScheduler extends DurableObject<Env> {
       )
       .toArray();
     for (const { key } of due) {
-      await dispatchBucket(this.env, campaign, key, Date.now(), stop);
+      await dispatchBucket(this.#sinks(), campaign, key, Date.now(), stop);
       if (stop()) return this.#afterCancel(campaignId);
       this.#sql.exec(`UPDATE buckets SET fired_at = ? WHERE key = ?`, Date.now(), key);
     }
@@ -132,13 +139,13 @@ export class CampaignScheduler extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(next);
       return;
     }
-    await markDispatched(this.env, campaignId, Date.now());
-    await completeCampaignIfDone(this.env, campaignId, Date.now());
+    await markDispatched(this.#db, campaignId, Date.now());
+    await completeIfDone(this.#db, campaignId, Date.now());
     this.#set("done", "1");
   }
 
   /** A cancel that raced a running plan or dispatch: rows it inserted after the cancel stay unsent. */
   async #afterCancel(campaignId: string): Promise<void> {
-    await cancelPendingQuery(getDb(this.env.DB), campaignId);
+    await cancelPending(this.#db, campaignId);
   }
 }

@@ -2,12 +2,13 @@ import { DurableObject } from "cloudflare:workers";
 import {
   accountKeyOf,
   exchangeAccessToken,
-  FcmAuthError,
   type FcmAccessToken,
   type FcmTokenResult,
-  isFresh,
+  needsExchange,
+  needsExchangeAfterRefusal,
   readServiceAccount,
-} from "../worker/push/fcm-token";
+  tokenFailure,
+} from "../worker/push/providers/fcm/access-token";
 
 /**
  * The one place that exchanges FCM OAuth tokens for the whole deployment (use the object named
@@ -30,12 +31,12 @@ export class FcmCredentials extends DurableObject<Env> {
 
   /** The current token, exchanging a new one only when none is fresh. */
   async getAccessToken(): Promise<FcmTokenResult> {
-    return this.#mintIf((latest, key) => !isFresh(latest, key, Date.now()));
+    return this.#mintIf((latest, key) => needsExchange(latest, key, Date.now()));
   }
 
   /** FCM refused `token`: exchange again only if it is still the current one. */
   async reportUnauthorized(token: string): Promise<FcmTokenResult> {
-    return this.#mintIf((latest, key) => !isFresh(latest, key, Date.now()) || latest?.token === token);
+    return this.#mintIf((latest, key) => needsExchangeAfterRefusal(latest, key, token, Date.now()));
   }
 
   async #mintIf(
@@ -62,11 +63,7 @@ export class FcmCredentials extends DurableObject<Env> {
         );
         result = { ok: true, ...fresh };
       } catch (error) {
-        result = {
-          ok: false,
-          message: error instanceof Error ? error.message : String(error),
-          retryable: error instanceof FcmAuthError ? error.retryable : true,
-        };
+        result = tokenFailure(error);
       }
     });
     return result ?? { ok: false, message: "FCM access token was not minted", retryable: true };

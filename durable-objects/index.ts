@@ -1,4 +1,4 @@
-export { ApnsCredentials } from "./credentials";
+export { ApnsCredentials } from "./apns-credentials";
 export { CampaignScheduler } from "./campaign";
 export { FcmCredentials } from "./fcm-credentials";
 export { MetricsCounter } from "./metrics";

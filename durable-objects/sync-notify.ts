@@ -1,5 +1,5 @@
 import { memberPushDevices } from "../worker/sync/queries/records";
-import { sendSilentSyncPushes } from "../worker/push/silent";
+import { sendSilentSyncPushes } from "../worker/sync/silent-push";
 import { decideSilentPushes, SILENT_PUSH_MARGIN_MS, SILENT_PUSH_WINDOW_MS } from "../worker/sync/background";
 import type { PokeMessage } from "../worker/sync/protocol";
 import type { SyncStore } from "./sync-store";

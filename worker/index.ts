@@ -1,5 +1,5 @@
 import { app } from "./app";
-import { handleQueue } from "./push/queue";
+import { handleQueue } from "./push/campaigns/queue-consumer";
 
 export default {
   fetch: app.fetch,

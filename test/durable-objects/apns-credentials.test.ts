@@ -10,7 +10,8 @@ import {
   jwtVerify,
 } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ApnsCredentials, MIN_MINT_INTERVAL_MS, REMINT_AGE_MS } from "../../durable-objects/credentials";
+import { ApnsCredentials } from "../../durable-objects/apns-credentials";
+import { MIN_MINT_INTERVAL_MS, REMINT_AGE_MS } from "../../worker/push/providers/apns/provider-token";
 
 const KEY_ID = "ABC123DEFG";
 const TEAM_ID = "TEAM123456";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../worker/db/client";
-import { countUnread, unreadCountQuery } from "../../worker/push/inbox";
+import { countUnread, unreadCountQuery } from "../../worker/push/inbox/queries";
 import { call, type SignedIn } from "../setup/http";
 import { createOk, registerDevice, visible, waitUntilSent } from "./push-campaign-helpers";
 
@@ -90,7 +90,7 @@ describe("POST /v1/notifications/{id}/read", () => {
     const other = await registerDevice();
     await send(visible({ title: "One", target: { deviceIds: [d.deviceId] } }));
     await send(visible({ title: "Two", target: { deviceIds: [d.deviceId] } }));
-    expect(await countUnread(env, d.user.userId)).toBe(2);
+    expect(await countUnread(getDb(env.DB), d.user.userId)).toBe(2);
     const [latest] = (await page(d.user)).items;
     if (!latest) throw new Error("inbox empty");
 

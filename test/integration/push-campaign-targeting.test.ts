@@ -94,6 +94,8 @@ describe("campaign targeting", () => {
     expectTargets(await targeted({ deviceIds: ids(all), locales: ["EN"] }), [android400]);
     // A full tag matches only itself (and its own subtags): fr-FR is not fr-CH.
     expectTargets(await targeted({ deviceIds: ids(all), locales: ["fr-FR"] }), []);
+    // The same rule as flags (lib/locale.ts): `_` is a separator too, on the target's side as well.
+    expectTargets(await targeted({ deviceIds: ids(all), locales: ["de_CH"] }), [ios321]);
   });
 
   it("requires every criterion given", async () => {

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { chunk, type PushJob } from "../../worker/push/fan-out";
-import { handleQueue } from "../../worker/push/queue";
+import { chunk, type PushJob } from "../../worker/push/campaigns/jobs";
+import { handleQueue } from "../../worker/push/campaigns/queue-consumer";
 import { createOk, ledger, visible, waitFor, waitUntilSent } from "./push-campaign-helpers";
 import { apnsToken, fcmToken, script, type Delivery } from "./push-provider-control";
 

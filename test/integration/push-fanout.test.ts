@@ -1,9 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { PushJob } from "../../worker/push/fan-out";
+import type { PushJob } from "../../worker/push/campaigns/jobs";
 import { MAX_IN_FLIGHT, runLimited } from "../../worker/lib/concurrency";
-import { handleQueue } from "../../worker/push/queue";
+import { handleQueue } from "../../worker/push/campaigns/queue-consumer";
 import {
   createOk,
   deliveriesTo,

@@ -1,12 +1,12 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ApnsCredentials } from "../../durable-objects/credentials";
+import type { ApnsCredentials } from "../../durable-objects/apns-credentials";
 import {
   getApnsProviderToken,
   reportApnsTokenExpired,
   resetApnsTokenCache,
-} from "../../worker/push/apns-token";
+} from "../../worker/push/providers/apns/credentials-client";
 
 const minter = () => env.APNS_CREDENTIALS.get(env.APNS_CREDENTIALS.idFromName("apns"));
 

@@ -1,8 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ApnsCredentials } from "../../durable-objects/credentials";
-import { resetApnsTokenCache } from "../../worker/push/apns-token";
+import type { ApnsCredentials } from "../../durable-objects/apns-credentials";
+import { resetApnsTokenCache } from "../../worker/push/providers/apns/credentials-client";
 import { sendPush } from "../../worker/push/send";
 import { apnsToken, deliveries, message, script, spyOutbound, stats, target } from "./push-provider-control";
 

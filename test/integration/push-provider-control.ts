@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
-import type { PushMessage, PushTarget } from "../../worker/push/provider";
+import type { PushMessage, PushTarget } from "../../worker/push/providers/provider";
 
 /** Helpers for the push provider tests: the fakes' control API and a fetch spy. */
 

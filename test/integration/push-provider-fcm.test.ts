@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { flushMetrics } from "../../worker/ops/metrics";
 import { metricsCounter } from "../../worker/ops/metrics-client";
-import { readServiceAccount, resetFcmTokenCache } from "../../worker/push/fcm-token";
+import { readServiceAccount } from "../../worker/push/providers/fcm/access-token";
+import { resetFcmTokenCache } from "../../worker/push/providers/fcm/credentials-client";
 import { sendPush } from "../../worker/push/send";
 import {
   deliveries,

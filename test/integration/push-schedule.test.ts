@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { nextLocalOccurrence } from "../../worker/push/local-time";
+import { nextLocalOccurrence } from "../../worker/push/campaigns/local-time";
 import { campaignStub } from "../setup/hooks";
 import { call } from "../setup/http";
 import {

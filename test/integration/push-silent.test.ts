@@ -3,7 +3,8 @@ import { eq, inArray } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../worker/db/client";
 import { devices, silentPushLog, users } from "../../worker/db/schema";
-import { sendSilentSyncPushes, SILENT_PUSH_THROTTLE_MS } from "../../worker/push/silent";
+import { SILENT_PUSH_WINDOW_MS } from "../../worker/sync/background";
+import { sendSilentSyncPushes } from "../../worker/sync/silent-push";
 import { apnsToken, deliveries, fcmToken, script } from "./push-provider-control";
 
 const db = getDb(env.DB);
@@ -43,7 +44,7 @@ async function passThrottleWindow(ids: string[]): Promise<void> {
   for (const row of rows) {
     await db
       .update(silentPushLog)
-      .set({ lastSentAt: row.lastSentAt - SILENT_PUSH_THROTTLE_MS - 1000 })
+      .set({ lastSentAt: row.lastSentAt - SILENT_PUSH_WINDOW_MS - 1000 })
       .where(eq(silentPushLog.deviceId, row.deviceId));
   }
 }

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  type FlagContext,
-  evaluateFlags,
-  localeMatches,
-  matchFlagRule,
-  percentBucket,
-} from "../../worker/config/flags";
+import { type FlagContext, evaluateFlags, matchFlagRule, percentBucket } from "../../worker/config/flags";
 import { configForDevice } from "../../worker/config/resolve";
 import { type FlagRule, RemoteConfigSchema } from "../../worker/config/schema";
 import { parseDeviceProfile } from "../../worker/tailor/profile";
@@ -58,28 +52,6 @@ describe("percentBucket", () => {
     for (let i = 0; i < 1_000; i++) if (percentBucket(`u${i}`, "a") === percentBucket(`u${i}`, "b")) same++;
     expect(same).toBeLessThan(40); // 1% expected by chance
   });
-});
-
-describe("localeMatches", () => {
-  const rows: [string, string, boolean][] = [
-    ["de", "de", true],
-    ["de", "de-CH", true],
-    ["de", "DE-ch", true],
-    ["DE", "de-CH", true],
-    ["de-CH", "de-CH", true],
-    ["de-CH", "de-ch-1996", true],
-    ["de-CH", "de", false],
-    ["de-CH", "de-AT", false],
-    ["d", "de", false],
-    ["de", "den", false],
-    ["zh-Hant", "zh-Hant-TW", true],
-    ["zh-Hant", "zh-Hans-CN", false],
-  ];
-  for (const [rule, device, expected] of rows) {
-    it(`${expected ? "matches" : "does not match"} rule locale ${rule} against device locale ${device}`, () => {
-      expect(localeMatches(rule, device)).toBe(expected);
-    });
-  }
 });
 
 describe("matchFlagRule", () => {

@@ -5,7 +5,7 @@ import {
   parseRetryAfter,
   type ClassifiedResult,
   type ClassifyContext,
-} from "../../worker/push/classify";
+} from "../../worker/push/providers/classify";
 
 const NOW = Date.parse("2026-11-29T10:00:00Z");
 const ctx = (over: Partial<ClassifyContext> = {}): ClassifyContext => ({

@@ -5,7 +5,7 @@ import {
   parseLocalTime,
   scheduleZone,
   zoneOffset,
-} from "../../worker/push/local-time";
+} from "../../worker/push/campaigns/local-time";
 
 const at = (iso: string) => Date.parse(iso);
 

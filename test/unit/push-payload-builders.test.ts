@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { apnsId, buildApnsHeaders, buildApnsPayload } from "../../worker/push/apns";
-import { analyticsLabel, buildFcmMessage } from "../../worker/push/fcm";
-import type { PushMessage } from "../../worker/push/provider";
+import { apnsId, buildApnsHeaders, buildApnsPayload } from "../../worker/push/providers/apns/sender";
+import { analyticsLabel, buildFcmMessage } from "../../worker/push/providers/fcm/sender";
+import type { PushMessage } from "../../worker/push/providers/provider";
 
 const NOW = Date.parse("2026-11-29T10:00:00Z");
 const base: PushMessage = {

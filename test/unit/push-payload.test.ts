@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PushMessage } from "../../worker/push/provider";
-import { validatePushPayload } from "../../worker/push/payload";
+import type { PushMessage } from "../../worker/push/providers/provider";
+import { validatePushPayload } from "../../worker/push/campaigns/payload";
 
 const base: PushMessage = {
   title: "Hello",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseRange, satisfies } from "../../worker/lib/semver";
-import { planBuckets, bucketKeyFor, initialStatus, firstWakeAt } from "../../worker/push/schedule";
-import { foldStats } from "../../worker/push/stats";
-import { appVersionKeyBounds, localeMatches } from "../../worker/push/targeting";
+import { planBuckets, bucketKeyFor, initialStatus, firstWakeAt } from "../../worker/push/campaigns/schedule";
+import { foldStats } from "../../worker/push/campaigns/stats";
+import { appVersionKeyBounds } from "../../worker/push/campaigns/targeting";
 
 const K = (major: number, minor: number, patch: number) => major * 1e12 + minor * 1e6 + patch;
 
@@ -47,24 +47,6 @@ describe("appVersionKeyBounds", () => {
       }
     }
   });
-});
-
-describe("localeMatches", () => {
-  const rows: Array<[string | null, string[], boolean]> = [
-    ["de-CH", ["de"], true],
-    ["de", ["de"], true],
-    ["de_AT", ["de"], true],
-    ["DE-ch", ["de-CH"], true],
-    ["de-CH", ["de-DE"], false],
-    ["dex", ["de"], false],
-    ["fr-CH", ["de", "fr"], true],
-    [null, ["de"], false],
-  ];
-  for (const [device, wanted, expected] of rows) {
-    it(`${device ?? "no locale"} ${expected ? "matches" : "does not match"} ${wanted.join(",")}`, () => {
-      expect(localeMatches(device, wanted)).toBe(expected);
-    });
-  }
 });
 
 describe("foldStats", () => {

@@ -1,3 +1,4 @@
+import { localeMatches } from "../lib/locale";
 import { type SemVer, type SemverRange, parseRange, parseSemver, satisfiesParsed } from "../lib/semver";
 import type { Platform } from "../tailor/profile";
 import type { FlagRule, FlagValue, RemoteConfig } from "./schema";
@@ -64,13 +65,6 @@ function fnv1aUtf8(hash: number, text: string): number {
     h = Math.imul(h ^ (0x80 | (c & 0x3f)), FNV_PRIME);
   }
   return h;
-}
-
-/** `de` matches `de`, `de-CH` and `DE-ch`; `de-CH` does not match `de` or `de-AT`; `d` never matches `de`. */
-export function localeMatches(ruleLocale: string, deviceLocale: string): boolean {
-  const rule = ruleLocale.toLowerCase();
-  const device = deviceLocale.toLowerCase();
-  return device === rule || device.startsWith(`${rule}-`);
 }
 
 // Configs are re-evaluated on every request, ranges rarely change: parse each one once.

@@ -1,11 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { devices } from "../db/schema";
 import { countMetric, type WaitUntil } from "../ops/metrics";
-import { createApnsProvider } from "./apns";
-import { backoffSeconds } from "./classify";
-import { createFcmProvider } from "./fcm";
-import type { PushMessage, PushOutcome, PushProvider, PushTarget } from "./provider";
+import { createApnsSender } from "./providers/apns/sender";
+import { backoffSeconds } from "./providers/classify";
+import { createFcmSender } from "./providers/fcm/sender";
+import type { PushMessage, PushSender, PushTarget, SendOutcome } from "./providers/provider";
 
 /**
  * The one entry point for sending: picks the client by the device's registered provider (an iOS
@@ -19,13 +16,13 @@ export async function sendPush(
   message: PushMessage,
   attempt = 1,
   options: { ctx?: WaitUntil } = {},
-): Promise<PushOutcome> {
-  let outcome: PushOutcome;
+): Promise<SendOutcome> {
+  let outcome: SendOutcome;
   if (target.provider === "apns" && target.platform !== "ios") {
     outcome = { kind: "failed", reason: "provider_platform_mismatch" };
   } else {
     try {
-      outcome = await providerFor(env, target).send(target, message, attempt);
+      outcome = await senderFor(env, target).send(target, message, attempt);
     } catch (error) {
       // The clients turn every provider answer and network failure into an outcome; reaching
       // here is a bug of ours. Retrying keeps the device's push instead of losing the batch.
@@ -48,11 +45,11 @@ export async function sendPush(
   return outcome;
 }
 
-function providerFor(env: Env, target: PushTarget): PushProvider {
-  return target.provider === "fcm" ? createFcmProvider(env) : createApnsProvider(env);
+function senderFor(env: Env, target: PushTarget): PushSender {
+  return target.provider === "fcm" ? createFcmSender(env) : createApnsSender(env);
 }
 
-function recordOutcome(env: Env, ctx: WaitUntil | undefined, target: PushTarget, outcome: PushOutcome): void {
+function recordOutcome(env: Env, ctx: WaitUntil | undefined, target: PushTarget, outcome: SendOutcome): void {
   switch (outcome.kind) {
     case "sent":
       countMetric(env, ctx, "outpost_push_sent_total", { provider: target.provider });
@@ -66,28 +63,4 @@ function recordOutcome(env: Env, ctx: WaitUntil | undefined, target: PushTarget,
     case "retry":
       break;
   }
-}
-
-/**
- * Marks a token the provider called dead, so targeting skips the device until the app registers
- * a new one. Only if the device still holds that very token: a token re-registered meanwhile is
- * a fresh one and stays.
- */
-export async function pruneDeadToken(
-  db: D1Database,
-  target: Pick<PushTarget, "deviceId" | "token">,
-  now = Date.now(),
-): Promise<boolean> {
-  const rows = await getDb(db)
-    .update(devices)
-    .set({ pushTokenInvalidAt: now })
-    .where(
-      and(
-        eq(devices.id, target.deviceId),
-        eq(devices.pushToken, target.token),
-        isNull(devices.pushTokenInvalidAt),
-      ),
-    )
-    .returning({ id: devices.id });
-  return rows.length > 0;
 }

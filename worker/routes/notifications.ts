@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
-import { listInbox, markInboxRead } from "../push/inbox";
+import { listInbox, markInboxRead } from "../push/inbox/queries";
 
 export const notificationsRoutes = createRouter();
 

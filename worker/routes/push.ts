@@ -1,81 +1,24 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, invalidBody, invalidQuery, notFound } from "../errors";
-import { parseRange } from "../lib/semver";
 import { requireAdmin } from "../middleware/admin";
 import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";
-import { cancelCampaign, createCampaign, getCampaign, validateCampaignPayload } from "../push/campaigns";
-import { recordOpen } from "../push/ledger";
-import { campaignStats } from "../push/stats";
+import { cancelCampaign, createCampaign } from "../push/campaigns/campaigns";
+import { validateCampaignPayload } from "../push/campaigns/message";
+import { findCampaign } from "../push/campaigns/queries/campaigns";
+import { recordOpen } from "../push/campaigns/queries/ledger";
+import {
+  campaignBodySchema as CampaignBody,
+  campaignIdSchema as Id,
+  campaignViewSchema as CampaignView,
+  createdCampaignSchema as Created,
+} from "../push/campaigns/schema";
+import { campaignStats } from "../push/campaigns/stats";
 
 export const pushRoutes = createRouter();
 
-const Id = z.string().min(1).max(128);
 const MAX_SCHEDULE_AHEAD_MS = 366 * 86_400_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-const Target = z.strictObject({
-  userIds: z.array(Id).min(1).max(10_000).optional(),
-  deviceIds: z.array(Id).min(1).max(10_000).optional(),
-  platforms: z
-    .array(z.enum(["ios", "android"]))
-    .min(1)
-    .max(2)
-    .optional(),
-  topics: z.array(z.string().min(1).max(128)).min(1).max(100).optional(),
-  appVersion: z
-    .string()
-    .min(1)
-    .max(256)
-    .refine((v) => parseRange(v) !== null, "must be a valid semver range, e.g. >=3.0.0")
-    .optional(),
-  /** Language tags or prefixes: `de` matches `de-CH`. */
-  locales: z
-    .array(
-      z
-        .string()
-        .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, "must be a language tag such as de or de-CH"),
-    )
-    .min(1)
-    .max(100)
-    .optional(),
-});
-
-const CampaignBody = z.strictObject({
-  title: z.string().min(1).max(200).optional(),
-  body: z.string().min(1).max(2000).optional(),
-  data: z.record(z.string().min(1).max(128), z.string()).optional(),
-  target: Target,
-  sendAt: z.number().int().min(0).optional(),
-  localTime: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)")
-    .optional(),
-  collapseKey: z.string().min(1).max(64).optional(),
-  ttlSeconds: z.number().int().min(0).max(2_419_200).optional(),
-  priority: z.enum(["high", "normal"]).optional(),
-  silent: z.boolean().optional(),
-});
-
-const Created = z.object({ id: z.string(), status: z.enum(["scheduled", "sending"]) });
-const Stats = z.object({
-  targeted: z.number(),
-  sent: z.number(),
-  failed: z.record(z.string(), z.number()),
-  pruned: z.number(),
-  opened: z.number(),
-  pending: z.number(),
-  cancelled: z.number(),
-});
-const CampaignView = z.object({
-  id: z.string(),
-  status: z.enum(["scheduled", "sending", "sent", "cancelled"]),
-  stats: Stats,
-  createdAt: z.number(),
-  sendAt: z.number().nullable(),
-  localTime: z.string().nullable(),
-  silent: z.boolean(),
-});
 
 const problem = { description: "Problem details (application/problem+json)" };
 
@@ -114,7 +57,7 @@ pushRoutes.openapi(
       errors.push({ path: "sendAt", message: "must be within a year" });
     }
     if (errors.length > 0) throw invalidBody("The campaign cannot be sent as given", errors);
-    const { campaign, replayed } = await createCampaign(c.env, input, key, now);
+    const { campaign, replayed } = await createCampaign(c.env, c.var.db, input, key, now);
     if (replayed) c.header("Idempotent-Replayed", "true");
     c.header("Cache-Control", "no-store");
     const status = campaign.createdStatus === "scheduled" ? "scheduled" : "sending";
@@ -139,7 +82,7 @@ pushRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    const campaign = await getCampaign(c.env, id);
+    const campaign = await findCampaign(c.var.db, id);
     if (!campaign) throw notFound("No such campaign");
     const stats = await campaignStats(c.var.db, id);
     c.header("Cache-Control", "no-store");
@@ -173,7 +116,7 @@ pushRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    const result = await cancelCampaign(c.env, id, Date.now());
+    const result = await cancelCampaign(c.env, c.var.db, id, Date.now());
     if (result === "not_found") throw notFound("No such campaign");
     if (result === "already_sent") throw new ApiError(409, "conflict", "The campaign has already been sent");
     return c.body(null, 204);

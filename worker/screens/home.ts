@@ -2,7 +2,7 @@
  * The home screen (`GET /v1/screens/home`): the assembly of the tailored body from its reads
  * (`./queries.ts`), and what `?fields=` may pick from it.
  */
-import { personalSpaceId } from "../db/queries/sync-spaces";
+import { personalSpaceId } from "../sync/spaces";
 import { COLLECTIONS, getCollection } from "../sync/collections";
 import { type ImageContext, projectValue } from "../tailor/project";
 import type { HomeReads } from "./queries";

@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { records, spaceMembers, spaces, users } from "../db/schema";
-import { unreadCountQuery } from "../push/inbox";
+import { unreadCountQuery } from "../push/inbox/queries";
 import { COLLECTIONS } from "../sync/collections";
 
 export interface HomeReads {

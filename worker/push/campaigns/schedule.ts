@@ -7,14 +7,14 @@ import { nextLocalOccurrence, scheduleZone } from "./local-time";
  * Devices without a (valid) timezone are scheduled in UTC.
  */
 
-export const ALL_DEVICES_BUCKET = "*";
+const ALL_DEVICES_BUCKET = "*";
 
-export interface ScheduleSpec {
+interface ScheduleSpec {
   sendAt: number | null;
   localTime: string | null;
 }
 
-export interface Bucket {
+interface Bucket {
   key: string;
   fireAt: number;
 }

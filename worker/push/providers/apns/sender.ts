@@ -1,7 +1,13 @@
-import { classifyPushResult } from "./classify";
-import { DEFAULT_TTL_SECONDS, networkRetry, readBody } from "./fcm";
-import { getApnsProviderToken, reportApnsTokenExpired } from "./apns-token";
-import type { PushMessage, PushOutcome, PushProvider, PushTarget } from "./provider";
+import { classifyPushResult, networkRetry, readBody } from "../classify";
+import {
+  MAX_TTL_SECONDS,
+  type PushMessage,
+  type PushSender,
+  type PushTarget,
+  type SendOutcome,
+  visibleText,
+} from "../provider";
+import { getApnsProviderToken, reportApnsTokenExpired } from "./credentials-client";
 
 /**
  * APNs with token auth: `POST {APNS_API_BASE}/3/device/{token}`.
@@ -13,7 +19,7 @@ import type { PushMessage, PushOutcome, PushProvider, PushTarget } from "./provi
  */
 
 export const APNS_MAX_PAYLOAD_BYTES = 4096;
-export const APNS_MAX_COLLAPSE_ID_BYTES = 64;
+const APNS_MAX_COLLAPSE_ID_BYTES = 64;
 const SEND_TIMEOUT_MS = 10_000;
 /** When the 20-minute mint floor kept an expired token, wait this long before resending. */
 const EXPIRED_TOKEN_RETRY_SECONDS = 300;
@@ -21,16 +27,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The JSON body APNs receives: `aps` plus the custom data keys at top level. */
 export function buildApnsPayload(message: PushMessage): Record<string, unknown> {
-  const aps = message.silent ? { "content-available": 1 } : { alert: alertOf(message), sound: "default" };
+  const aps = message.silent ? { "content-available": 1 } : { alert: visibleText(message), sound: "default" };
   // Custom keys first, `aps` last: a data key named "aps" can never replace the real one.
   return { ...message.data, aps };
-}
-
-function alertOf(message: PushMessage): Record<string, string> {
-  const alert: Record<string, string> = {};
-  if (message.title !== undefined) alert.title = message.title;
-  if (message.body !== undefined) alert.body = message.body;
-  return alert;
 }
 
 /** The request headers except authorization; `apns-topic` comes from config only, never from input. */
@@ -39,7 +38,7 @@ export async function buildApnsHeaders(
   message: PushMessage,
   now = Date.now(),
 ): Promise<Record<string, string>> {
-  const ttl = message.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const ttl = message.ttlSeconds ?? MAX_TTL_SECONDS;
   const headers: Record<string, string> = {
     "apns-topic": env.APNS_BUNDLE_ID,
     "apns-push-type": message.silent ? "background" : "alert",
@@ -76,7 +75,7 @@ export function isValidCollapseId(value: string): boolean {
   );
 }
 
-export function createApnsProvider(env: Env): PushProvider {
+export function createApnsSender(env: Env): PushSender {
   return {
     async send(target, message, attempt) {
       if (!env.APNS_BUNDLE_ID || !env.APNS_KEY_ID || !env.APNS_TEAM_ID || !env.APNS_KEY_P8) {
@@ -122,7 +121,7 @@ async function post(
   providerToken: string,
   target: PushTarget,
   attempt: number,
-): Promise<PushOutcome | { kind: "reauth" }> {
+): Promise<SendOutcome | { kind: "reauth" }> {
   let res: Response;
   try {
     res = await fetch(url, {
@@ -155,11 +154,11 @@ async function post(
   return result;
 }
 
-function expiredRetry(): PushOutcome {
+function expiredRetry(): SendOutcome {
   return { kind: "retry", delaySeconds: EXPIRED_TOKEN_RETRY_SECONDS, reason: "ExpiredProviderToken" };
 }
 
-function minterUnavailable(error: unknown, attempt: number): PushOutcome {
+function minterUnavailable(error: unknown, attempt: number): SendOutcome {
   console.error(
     JSON.stringify({
       level: "error",

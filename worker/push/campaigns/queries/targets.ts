@@ -1,60 +1,15 @@
 import { and, asc, gt, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { devices } from "../db/schema";
-import { parseRange, satisfies, type SemverRange } from "../lib/semver";
+import type { Db } from "../../../db/client";
+import { devices } from "../../../db/schema";
+import { normalizeLocale } from "../../../lib/locale";
+import { parseRange, satisfies } from "../../../lib/semver";
+import type { CampaignTarget } from "../schema";
+import { appVersionKeyBounds } from "../targeting";
 
-/** Who a campaign goes to. Every criterion given must match (AND); within a list, any (OR). */
-export interface CampaignTarget {
-  userIds?: string[];
-  deviceIds?: string[];
-  platforms?: ("ios" | "android")[];
-  topics?: string[];
-  /** A semver range (`>=3.0.0`, `^3.1`, `3.x || >=4.2.0`). */
-  appVersion?: string;
-  /** Language prefixes or full tags: `de` matches `de`, `de-CH` and `de_AT`. */
-  locales?: string[];
-}
-
-export interface TargetedDevice {
+interface TargetedDevice {
   id: string;
   userId: string;
   timezone: string | null;
-}
-
-/** Inclusive `app_version_key` bounds for one `||` alternative of a range. */
-export interface KeyBounds {
-  min: number | null;
-  max: number | null;
-}
-
-const key = (v: { major: number; minor: number; patch: number }) => v.major * 1e12 + v.minor * 1e6 + v.patch;
-
-/**
- * Loosened SQL bounds for a semver range, one per `||` alternative. `app_version_key` folds
- * pre-releases onto their release, so strict comparisons become inclusive here and the exact
- * test (`satisfies`) runs in code on the narrowed rows.
- */
-export function appVersionKeyBounds(range: SemverRange): KeyBounds[] {
-  return range.map((set) => {
-    let min: number | null = null;
-    let max: number | null = null;
-    for (const c of set) {
-      const k = key(c.version);
-      if (c.op === ">" || c.op === ">=" || c.op === "=") min = min === null ? k : Math.max(min, k);
-      if (c.op === "<" || c.op === "<=" || c.op === "=") max = max === null ? k : Math.min(max, k);
-    }
-    return { min, max };
-  });
-}
-
-/** `de` matches `de`, `de-CH`, `de_CH`; case-insensitive. Mirrors the SQL filter. */
-export function localeMatches(deviceLocale: string | null, wanted: string[]): boolean {
-  if (!deviceLocale) return false;
-  const norm = deviceLocale.toLowerCase().replaceAll("_", "-");
-  return wanted.some((w) => {
-    const p = w.toLowerCase();
-    return norm === p || norm.startsWith(`${p}-`);
-  });
 }
 
 const jsonList = (values: readonly string[]) => JSON.stringify(values);
@@ -64,7 +19,7 @@ const jsonList = (values: readonly string[]) => JSON.stringify(values);
  * (`IN (SELECT value FROM json_each(?))`), so no statement ever nears D1's 100 bound
  * parameters however long the lists are, and no user input is spliced into SQL text.
  */
-export function targetWhere(target: CampaignTarget): SQL {
+function targetWhere(target: CampaignTarget): SQL {
   const conditions: (SQL | undefined)[] = [
     isNotNull(devices.pushToken),
     isNotNull(devices.pushProvider),
@@ -82,7 +37,8 @@ export function targetWhere(target: CampaignTarget): SQL {
         AND dt.topic IN (SELECT value FROM json_each(${jsonList(target.topics)})))`,
     );
   if (target.locales) {
-    const wanted = jsonList(target.locales.map((l) => l.toLowerCase()));
+    // lib/locale.ts's rule in SQL: both sides normalised, equal or a more specific tag.
+    const wanted = jsonList(target.locales.map(normalizeLocale));
     const norm = sql`lower(replace(${devices.locale}, '_', '-'))`;
     conditions.push(
       sql`EXISTS (SELECT 1 FROM json_each(${wanted}) l
@@ -106,7 +62,7 @@ export function targetWhere(target: CampaignTarget): SQL {
   return and(...conditions) ?? sql`1`;
 }
 
-export interface TargetPage {
+interface TargetPage {
   devices: TargetedDevice[];
   /** The last device id the SQL page read (even if filtered out in code), or null at the end. */
   next: string | null;

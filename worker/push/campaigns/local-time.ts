@@ -25,7 +25,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** True when the runtime knows `timeZone` (an IANA name such as `Europe/Zurich`). */
-export function isValidTimeZone(timeZone: string): boolean {
+function isValidTimeZone(timeZone: string): boolean {
   try {
     formatter(timeZone);
     return true;

@@ -1,6 +1,6 @@
-import type { FieldError } from "../errors";
-import { APNS_MAX_PAYLOAD_BYTES, buildApnsPayload, isValidCollapseId } from "./apns";
-import type { PushMessage } from "./provider";
+import type { FieldError } from "../../errors";
+import { APNS_MAX_PAYLOAD_BYTES, buildApnsPayload, isValidCollapseId } from "../providers/apns/sender";
+import { MAX_TTL_SECONDS, type PushMessage, visibleText } from "../providers/provider";
 
 /**
  * Would this message be accepted by both FCM and APNs as our clients build it? The campaigns
@@ -8,8 +8,7 @@ import type { PushMessage } from "./provider";
  * costs one request rather than one failed send per device. Paths match the campaign body.
  */
 
-export const FCM_MAX_PAYLOAD_BYTES = 4096;
-export const MAX_TTL_SECONDS = 2_419_200;
+const FCM_MAX_PAYLOAD_BYTES = 4096;
 /** FCM rejects these data keys (and any starting with "google" or "gcm"); "aps" would clash in APNs. */
 const RESERVED_DATA_KEYS = new Set(["from", "notification", "message_type", "collapse_key", "aps"]);
 const RESERVED_DATA_PREFIXES = ["google", "gcm"];
@@ -50,7 +49,7 @@ export function validatePushPayload(message: PushMessage): FieldError[] {
 
   const fcmBytes = byteLength(
     JSON.stringify({
-      notification: message.silent ? undefined : notificationOf(message),
+      notification: message.silent ? undefined : visibleText(message),
       data: message.data,
     }),
   );
@@ -62,13 +61,6 @@ export function validatePushPayload(message: PushMessage): FieldError[] {
     errors.push({ path: "data", message: `payload is ${apnsBytes} bytes for APNs; the limit is 4096` });
   }
   return errors;
-}
-
-function notificationOf(message: PushMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (message.title !== undefined) out.title = message.title;
-  if (message.body !== undefined) out.body = message.body;
-  return out;
 }
 
 function byteLength(text: string): number {

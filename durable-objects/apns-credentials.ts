@@ -1,29 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
-import { importPKCS8, SignJWT } from "jose";
+import {
+  needsMint,
+  needsMintAfterExpiry,
+  type ProviderToken,
+  REMINT_AGE_MS,
+  signProviderToken,
+} from "../worker/push/providers/apns/provider-token";
 
 /**
- * Mints the APNs provider token for the whole deployment (use the object named "apns").
- * Apple rejects tokens older than 60 minutes and answers 429 TooManyProviderTokenUpdates when
- * they are re-created more often than every 20 minutes, per team — so exactly one place mints:
- * here, at ~45 minutes of age, never sooner than 20 minutes after the last mint. The token is
- * persisted, so a restarted object hands out the same token instead of minting again.
+ * Mints the APNs provider token for the whole deployment (use the object named "apns"); the
+ * rules for when live in `worker/push/providers/apns/provider-token.ts`. The token is persisted,
+ * so a restarted object hands out the same token instead of minting again.
  */
-
-export const APNS_CREDENTIALS_NAME = "apns";
-/** Re-mint when the current token is this old. */
-export const REMINT_AGE_MS = 45 * 60_000;
-/** Apple's floor between two mints. */
-export const MIN_MINT_INTERVAL_MS = 20 * 60_000;
-
-export interface ProviderToken {
-  token: string;
-  /** When it was minted (ms since epoch); its `iat` is this in seconds. */
-  issuedAt: number;
-}
-
 export class ApnsCredentials extends DurableObject<Env> {
-  #key: { pem: string; key: Promise<CryptoKey> } | undefined;
-
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(
@@ -39,18 +28,12 @@ export class ApnsCredentials extends DurableObject<Env> {
   async getProviderToken(): Promise<ProviderToken> {
     const current = this.#current();
     if (current && Date.now() - current.issuedAt < REMINT_AGE_MS) return current;
-    return this.#mintIf((latest) => !latest || Date.now() - latest.issuedAt >= REMINT_AGE_MS);
+    return this.#mintIf((latest) => needsMint(latest, Date.now()));
   }
 
-  /**
-   * APNs called `token` expired. Re-mint only if it is still the current one and the 20-minute
-   * floor allows; otherwise hand back the current one (someone already re-minted, or minting now
-   * would earn a TooManyProviderTokenUpdates for every sender).
-   */
+  /** APNs called `token` expired: re-mint only if the rule allows, else hand back the current one. */
   async reportExpired(token: string): Promise<ProviderToken> {
-    return this.#mintIf(
-      (latest) => !latest || (latest.token === token && Date.now() - latest.issuedAt >= MIN_MINT_INTERVAL_MS),
-    );
+    return this.#mintIf((latest) => needsMintAfterExpiry(latest, token, Date.now()));
   }
 
   /**
@@ -71,7 +54,7 @@ export class ApnsCredentials extends DurableObject<Env> {
       const issuedAt = Date.now();
       let token: string;
       try {
-        token = await this.#sign(issuedAt);
+        token = await signProviderToken(this.env, issuedAt);
       } catch (error) {
         failure = error;
         return;
@@ -93,27 +76,5 @@ export class ApnsCredentials extends DurableObject<Env> {
       .exec<{ token: string; issued_at: number }>("SELECT token, issued_at FROM provider_token WHERE id = 1")
       .toArray()[0];
     return row ? { token: row.token, issuedAt: row.issued_at } : undefined;
-  }
-
-  async #sign(issuedAt: number): Promise<string> {
-    const { APNS_KEY_P8: pem, APNS_KEY_ID: keyId, APNS_TEAM_ID: teamId } = this.env;
-    if (!pem || !keyId || !teamId) throw new Error("APNs token auth is not configured");
-    let entry = this.#key;
-    if (entry?.pem !== pem) {
-      entry = { pem, key: importPKCS8(pem, "ES256") };
-      this.#key = entry;
-    }
-    let key: CryptoKey;
-    try {
-      key = await entry.key;
-    } catch (error) {
-      this.#key = undefined;
-      throw error;
-    }
-    return new SignJWT({})
-      .setProtectedHeader({ alg: "ES256", kid: keyId })
-      .setIssuer(teamId)
-      .setIssuedAt(Math.floor(issuedAt / 1000))
-      .sign(key);
   }
 }

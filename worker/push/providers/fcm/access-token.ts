@@ -1,14 +1,10 @@
 import { importPKCS8, SignJWT } from "jose";
 
 /**
- * The FCM OAuth2 access token. One `FcmCredentials` Durable Object per deployment is the only
- * place that exchanges the service account's RS256 assertion at its token_uri (so a fan-out over
- * many consumer isolates still makes one exchange an hour); each isolate keeps a copy of the
- * token and asks the object only when its copy is within ~5 minutes of expiry.
- *
- * No promise is ever shared between requests here: in workerd, awaiting another request's
- * in-flight I/O makes the awaiting request's own later I/O fail ("Cannot perform I/O on behalf
- * of a different request"). Each request asks the object itself; the object serialises minting.
+ * The FCM OAuth2 access token: reading the service account, and the exchange of its RS256
+ * assertion at its token_uri. Only the `FcmCredentials` Durable Object calls the exchange (so a
+ * fan-out over many consumer isolates still makes one exchange an hour); isolates keep a copy
+ * through `credentials-client.ts`.
  */
 
 const SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
@@ -49,7 +45,6 @@ export interface FcmAccessToken {
 export type FcmTokenResult =
   ({ ok: true } & FcmAccessToken) | { ok: false; message: string; retryable: boolean };
 
-let cached: FcmAccessToken | undefined;
 let parsedAccount: { raw: string; account: ServiceAccount } | undefined;
 let importedKey: { pem: string; key: Promise<CryptoKey> } | undefined;
 
@@ -57,13 +52,7 @@ let importedKey: { pem: string; key: Promise<CryptoKey> } | undefined;
 export function readServiceAccount(raw: string | undefined): ServiceAccount {
   if (raw === undefined || raw.trim() === "") throw new FcmAuthError("FCM_SERVICE_ACCOUNT is not set", false);
   if (parsedAccount?.raw === raw) return parsedAccount.account;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new FcmAuthError("FCM_SERVICE_ACCOUNT is not JSON", false);
-  }
-  const record = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
+  const record = jsonFields(raw, () => new FcmAuthError("FCM_SERVICE_ACCOUNT is not JSON", false));
   const { project_id: projectId, client_email: clientEmail, private_key: privateKey } = record;
   const tokenUri = typeof record.token_uri === "string" ? record.token_uri : DEFAULT_TOKEN_URI;
   if (typeof projectId !== "string" || typeof clientEmail !== "string" || typeof privateKey !== "string") {
@@ -83,38 +72,31 @@ export function isFresh(token: FcmAccessToken | undefined, accountKey: string, n
   return !!token && token.accountKey === accountKey && token.expiresAt - REFRESH_MARGIN_MS > now;
 }
 
-function minter(env: Env) {
-  return env.FCM_CREDENTIALS.get(env.FCM_CREDENTIALS.idFromName("fcm"));
-}
-
-function accept(result: FcmTokenResult): string {
-  if (!result.ok) throw new FcmAuthError(result.message, result.retryable);
-  cached = { accountKey: result.accountKey, token: result.token, expiresAt: result.expiresAt };
-  return result.token;
-}
-
-/** The current access token: this isolate's copy, or the minter's (which exchanges only if needed). */
-export async function getFcmAccessToken(
-  env: Env,
-  account: ServiceAccount,
-  now = Date.now(),
-): Promise<string> {
-  if (isFresh(cached, accountKeyOf(account), now) && cached) return cached.token;
-  return accept(await minter(env).getAccessToken());
+/** The minter's rule for `getAccessToken`: exchange only when its stored token is not fresh. */
+export function needsExchange(latest: FcmAccessToken | undefined, accountKey: string, now: number): boolean {
+  return !isFresh(latest, accountKey, now);
 }
 
 /**
- * FCM said 401 for `token`: the minter exchanges again only if that is still its current token
- * (a burst of 401s still makes one exchange), and hands back the token to use.
+ * The minter's rule after FCM refused `refused`: exchange again only if that is still the stored
+ * token (a burst of 401s still makes one exchange) or the stored one is stale anyway.
  */
-export async function refreshAfterUnauthorized(env: Env, token: string): Promise<string> {
-  if (cached?.token === token) cached = undefined;
-  return accept(await minter(env).reportUnauthorized(token));
+export function needsExchangeAfterRefusal(
+  latest: FcmAccessToken | undefined,
+  accountKey: string,
+  refused: string,
+  now: number,
+): boolean {
+  return !isFresh(latest, accountKey, now) || latest?.token === refused;
 }
 
-/** Tests only: forget this isolate's copy (the minter keeps its own; see its tests). */
-export function resetFcmTokenCache(): void {
-  cached = undefined;
+/** Carries a failed mint across RPC (error classes do not cross it). */
+export function tokenFailure(error: unknown): FcmTokenResult {
+  return {
+    ok: false,
+    message: error instanceof Error ? error.message : String(error),
+    retryable: error instanceof FcmAuthError ? error.retryable : true,
+  };
 }
 
 /** One exchange at the token endpoint (called only by the FcmCredentials object). */
@@ -136,13 +118,7 @@ export async function exchangeAccessToken(account: ServiceAccount): Promise<FcmA
     // invalid_grant / invalid_client are configuration; 429 and 5xx pass.
     throw new FcmAuthError(`token endpoint answered ${res.status}`, res.status === 429 || res.status >= 500);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new FcmAuthError("token endpoint answered non-JSON", true);
-  }
-  const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  const record = jsonFields(text, () => new FcmAuthError("token endpoint answered non-JSON", true));
   const token = record.access_token;
   const expiresIn = typeof record.expires_in === "number" ? record.expires_in : 3600;
   if (typeof token !== "string" || token === "") {
@@ -176,4 +152,15 @@ async function signAssertion(account: ServiceAccount): Promise<string> {
     .setIssuedAt(iat)
     .setExpirationTime(iat + ASSERTION_LIFETIME_SECONDS)
     .sign(key);
+}
+
+/** `text`'s fields when it is a JSON object (none for other JSON); `notJson()` is thrown otherwise. */
+function jsonFields(text: string, notJson: () => FcmAuthError): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw notJson();
+  }
+  return typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { pushCampaigns, pushDeliveries } from "../db/schema";
+import type { Db } from "../../../db/client";
+import { pushCampaigns, pushDeliveries } from "../../../db/schema";
 
 /**
  * The delivery ledger: every state change of a (campaign, device) row is a conditional UPDATE,
@@ -8,13 +8,13 @@ import { pushCampaigns, pushDeliveries } from "../db/schema";
  */
 
 /** How long a claim holds a row; a consumer that dies mid-send frees it after this. */
-export const LEASE_MS = 60_000;
+const LEASE_MS = 60_000;
 
 const ids = (deviceIds: readonly string[]) => JSON.stringify(deviceIds);
 const inIds = (deviceIds: readonly string[]) =>
   sql`${pushDeliveries.deviceId} IN (SELECT value FROM json_each(${ids(deviceIds)}))`;
 
-export interface NewDelivery {
+interface NewDelivery {
   deviceId: string;
   userId: string;
   bucket: string;
@@ -36,7 +36,7 @@ export async function insertPending(
   `);
 }
 
-export interface Claim {
+interface Claim {
   deviceId: string;
   attempts: number;
 }
@@ -135,8 +135,8 @@ export async function markExhausted(
 }
 
 /** Everything not yet sent of a cancelled campaign stays unsent. */
-export function cancelPendingQuery(db: Db, campaignId: string) {
-  return db
+export async function cancelPending(db: Db, campaignId: string): Promise<void> {
+  await db
     .update(pushDeliveries)
     .set({ state: "cancelled", leaseUntil: null })
     .where(and(eq(pushDeliveries.campaignId, campaignId), eq(pushDeliveries.state, "pending")));

@@ -1,7 +1,7 @@
-import type { PushOutcome, PushProviderName } from "./provider";
+import type { SendOutcome, PushProviderName } from "./provider";
 
 /** Re-auth means: our credential (FCM OAuth token, APNs provider token) expired; refresh and resend. */
-export type ClassifiedResult = PushOutcome | { kind: "reauth" };
+export type ClassifiedResult = SendOutcome | { kind: "reauth" };
 
 export interface ClassifyContext {
   retryAfterHeader?: string | null;
@@ -16,10 +16,10 @@ export interface ClassifyContext {
 }
 
 /** The first backoff step and its cap (seconds): 1, 2, 4 … 300. */
-export const BACKOFF_BASE_SECONDS = 1;
-export const BACKOFF_CAP_SECONDS = 300;
+const BACKOFF_BASE_SECONDS = 1;
+const BACKOFF_CAP_SECONDS = 300;
 /** Queues accept delays up to 24 h; a longer Retry-After is clamped. */
-export const MAX_RETRY_DELAY_SECONDS = 86_400;
+const MAX_RETRY_DELAY_SECONDS = 86_400;
 
 const FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError";
 const FCM_INVALID_TOKEN_MESSAGE = "The registration token is not a valid FCM registration token";
@@ -119,7 +119,7 @@ function apnsTimestamp(value: unknown): number | undefined {
   return undefined;
 }
 
-function retry(reason: string, context: ClassifyContext): PushOutcome {
+function retry(reason: string, context: ClassifyContext): SendOutcome {
   const fromHeader = parseRetryAfter(context.retryAfterHeader, context.now ?? Date.now());
   return {
     kind: "retry",
@@ -149,4 +149,25 @@ export function backoffSeconds(attempt: number, random: () => number): number {
 function field(value: unknown, key: string): unknown {
   if (typeof value !== "object" || value === null) return undefined;
   return (value as Record<string, unknown>)[key];
+}
+
+/** A timeout or a connection failure: nothing was classified, so back off and try again. */
+export function networkRetry(error: unknown, attempt: number): SendOutcome {
+  const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+  return {
+    kind: "retry",
+    delaySeconds: backoffSeconds(attempt, Math.random),
+    reason: timedOut ? "timeout" : "network",
+  };
+}
+
+/** The body as JSON when it is JSON, else its text (proxies answer HTML). */
+export async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === "") return "";
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

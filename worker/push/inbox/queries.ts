@@ -1,9 +1,10 @@
 import { and, count, desc, eq, isNull, lt, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { getDb } from "../db/client";
-import { pushCampaigns, pushInbox } from "../db/schema";
+import type { Db } from "../../db/client";
+import { pushCampaigns, pushInbox } from "../../db/schema";
 
-export interface InboxItem {
+/** The in-app inbox (`/v1/notifications`): filled as campaigns go out, read by its owner. */
+
+interface InboxItem {
   id: string;
   campaignId: string;
   title: string;
@@ -13,7 +14,7 @@ export interface InboxItem {
   readAt: number | null;
 }
 
-export interface InboxPage {
+interface InboxPage {
   items: InboxItem[];
   /** The `seq` of the last item when more may follow, else null. */
   cursor: number | null;
@@ -30,9 +31,8 @@ export function unreadCountQuery(db: Db, userId: string) {
     .where(and(eq(pushInbox.userId, userId), isNull(pushInbox.readAt)));
 }
 
-/** How many inbox entries the user has not read yet. Accepts a drizzle handle or the Worker env. */
-export async function countUnread(dbOrEnv: Db | Env, userId: string): Promise<number> {
-  const db = "DB" in dbOrEnv ? getDb(dbOrEnv.DB) : dbOrEnv;
+/** How many inbox entries the user has not read yet. */
+export async function countUnread(db: Db, userId: string): Promise<number> {
   const rows = await unreadCountQuery(db, userId);
   return rows[0]?.n ?? 0;
 }
@@ -93,8 +93,14 @@ export async function markInboxRead(db: Db, userId: string, id: string, now: num
  * Adds the campaign to the inbox of every user owning one of `deviceIds` in its ledger.
  * Called when a (non-silent) campaign is dispatched to those devices; repeats are ignored.
  */
-export function addToInboxQuery(db: Db, campaignId: string, deviceIdsJson: string, now: number) {
-  return db.run(sql`
+export async function addToInbox(
+  db: Db,
+  campaignId: string,
+  deviceIds: readonly string[],
+  now: number,
+): Promise<void> {
+  const deviceIdsJson = JSON.stringify(deviceIds);
+  await db.run(sql`
     INSERT OR IGNORE INTO push_inbox (id, user_id, campaign_id, created_at)
     SELECT lower(hex(randomblob(16))), d.user_id, d.campaign_id, ${now}
     FROM (SELECT DISTINCT user_id, campaign_id FROM push_deliveries

@@ -1,7 +1,8 @@
-import type { ProviderToken } from "../../durable-objects/credentials";
+import type { ProviderToken } from "./provider-token";
 
 /**
- * Each isolate's copy of the deployment's APNs provider token. The ApnsCredentials Durable
+ * The typed client of the `ApnsCredentials` Durable Object (the only place its stub is got), and
+ * each isolate's copy of the deployment's APNs provider token. The ApnsCredentials Durable
  * Object is the only minter; isolates ask it only when their copy is ~40 minutes old (at most
  * once a minute while the object still hands back the same token) or APNs called it expired.
  * Each request asks the object itself (a promise shared across requests would make workerd refuse

@@ -1,20 +1,32 @@
-import { backoffSeconds, classifyPushResult, type ClassifiedResult } from "./classify";
-import { FcmAuthError, getFcmAccessToken, readServiceAccount, refreshAfterUnauthorized } from "./fcm-token";
-import type { PushMessage, PushOutcome, PushProvider, PushTarget } from "./provider";
+import {
+  backoffSeconds,
+  classifyPushResult,
+  networkRetry,
+  readBody,
+  type ClassifiedResult,
+} from "../classify";
+import {
+  MAX_TTL_SECONDS,
+  type PushMessage,
+  type PushSender,
+  type PushTarget,
+  type SendOutcome,
+  visibleText,
+} from "../provider";
+import { FcmAuthError, readServiceAccount } from "./access-token";
+import { getFcmAccessToken, refreshAfterUnauthorized } from "./credentials-client";
 
 /** FCM HTTP v1 `messages:send`; iOS devices registered with `pushProvider: "fcm"` come through here too. */
 
 const SEND_TIMEOUT_MS = 10_000;
-/** FCM's default and maximum: four weeks. */
-export const DEFAULT_TTL_SECONDS = 2_419_200;
 const ANALYTICS_LABEL_MAX = 50;
 
 /** The `message` of a send request, as FCM receives it (exported for payload checks and tests). */
 export function buildFcmMessage(target: Pick<PushTarget, "token" | "platform">, message: PushMessage) {
-  const ttl = message.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const ttl = message.ttlSeconds ?? MAX_TTL_SECONDS;
   const highPriority = !message.silent && message.priority === "high";
   const out: Record<string, unknown> = { token: target.token, data: { ...message.data } };
-  if (!message.silent) out.notification = notificationOf(message);
+  if (!message.silent) out.notification = visibleText(message);
   if (target.platform === "android") {
     // Silent = data-only at normal priority: Android wakes the app without showing anything.
     const android: Record<string, unknown> = { priority: highPriority ? "HIGH" : "NORMAL", ttl: `${ttl}s` };
@@ -35,20 +47,13 @@ export function buildFcmMessage(target: Pick<PushTarget, "token" | "platform">, 
   return out;
 }
 
-function notificationOf(message: PushMessage): Record<string, string> {
-  const notification: Record<string, string> = {};
-  if (message.title !== undefined) notification.title = message.title;
-  if (message.body !== undefined) notification.body = message.body;
-  return notification;
-}
-
 /** FCM accepts `^[a-zA-Z0-9-_.~%]{1,50}$`: anything else becomes `_`, then the first 50. */
 export function analyticsLabel(campaignId: string | undefined): string | undefined {
   if (campaignId === undefined || campaignId === "") return undefined;
   return campaignId.replace(/[^a-zA-Z0-9\-_.~%]/g, "_").slice(0, ANALYTICS_LABEL_MAX);
 }
 
-export function createFcmProvider(env: Env): PushProvider {
+export function createFcmSender(env: Env): PushSender {
   return {
     async send(target, message, attempt) {
       let account;
@@ -105,7 +110,7 @@ async function postOnce(
   });
 }
 
-function authFailure(error: unknown, attempt: number): PushOutcome {
+function authFailure(error: unknown, attempt: number): SendOutcome {
   if (error instanceof FcmAuthError && !error.retryable) {
     console.error(
       JSON.stringify({ level: "error", message: "FCM auth configuration", error: error.message }),
@@ -117,25 +122,4 @@ function authFailure(error: unknown, attempt: number): PushOutcome {
     delaySeconds: backoffSeconds(attempt, Math.random),
     reason: "fcm_auth_unavailable",
   };
-}
-
-/** A timeout or a connection failure: nothing was classified, so back off and try again. */
-export function networkRetry(error: unknown, attempt: number): PushOutcome {
-  const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-  return {
-    kind: "retry",
-    delaySeconds: backoffSeconds(attempt, Math.random),
-    reason: timedOut ? "timeout" : "network",
-  };
-}
-
-/** The body as JSON when it is JSON, else its text (proxies answer HTML). */
-export async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text();
-  if (text === "") return "";
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

@@ -1,28 +1,36 @@
-import { sql } from "drizzle-orm";
-import { getDb, type Db } from "../db/client";
-import { devices, pushCampaigns } from "../db/schema";
-import { MAX_IN_FLIGHT, runLimited } from "../lib/concurrency";
-import { countMetric, type WaitUntil } from "../ops/metrics";
-import { completeCampaignIfDone, toPushMessage, type Campaign } from "./campaigns";
-import { chunk, enqueueJobs, isPushJob, type PushJob } from "./fan-out";
-import { activeLeases, claim, markExhausted, markFailedQuery, markSentQuery, releaseQuery } from "./ledger";
-import type { PushOutcome, PushTarget } from "./provider";
-import { pruneDeadToken, sendPush } from "./send";
+import { getDb, type Db } from "../../db/client";
+import { MAX_IN_FLIGHT, runLimited } from "../../lib/concurrency";
+import { countMetric, type WaitUntil } from "../../ops/metrics";
+import type { PushTarget, SendOutcome } from "../providers/provider";
+import { loadPushTargets, pruneDeadToken } from "../queries/push-targets";
+import { sendPush } from "../send";
+import { chunk, enqueueJobs, isPushJob, type PushJob } from "./jobs";
+import { toPushMessage } from "./message";
+import { findCampaigns, type Campaign } from "./queries/campaigns";
+import {
+  activeLeases,
+  claim,
+  completeIfDone,
+  markExhausted,
+  markFailedQuery,
+  markSentQuery,
+  releaseQuery,
+} from "./queries/ledger";
 
 /**
  * Devices claimed at a time. Providers time out after 10 s, so even a wave that times out
  * everywhere (30 / 6 in flight × 10 s = 50 s) finishes inside its 60 s lease.
  */
-export const WAVE_SIZE = 30;
+const WAVE_SIZE = 30;
 /** Beyond the queue's own retries (max_retries = 5), a backstop against a row that never settles. */
-export const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = 10;
 
 interface Work {
   campaign: Campaign;
   deviceId: string;
   attempt: number;
   target: PushTarget | null;
-  outcome?: PushOutcome;
+  outcome?: SendOutcome;
 }
 
 /**
@@ -47,16 +55,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: 
   }
   if (byCampaign.size === 0) return;
 
-  const campaigns = new Map(
-    (
-      await db
-        .select()
-        .from(pushCampaigns)
-        .where(
-          sql`${pushCampaigns.id} IN (SELECT value FROM json_each(${JSON.stringify([...byCampaign.keys()])}))`,
-        )
-    ).map((c) => [c.id, c]),
-  );
+  const campaigns = await findCampaigns(db, [...byCampaign.keys()]);
   const retries: Retry[] = [];
   const deferred: { job: PushJob; delaySeconds: number }[] = [];
   for (const [campaignId, deviceSet] of byCampaign) {
@@ -70,7 +69,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: 
     }
   }
   await settleMessages(batch, env, retries, deferred);
-  for (const campaignId of byCampaign.keys()) await completeCampaignIfDone(env, campaignId, Date.now());
+  for (const campaignId of byCampaign.keys()) await completeIfDone(db, campaignId, Date.now());
 }
 
 /**
@@ -96,7 +95,7 @@ async function sendWave(
     });
   }
   if (claimed.length === 0) return { retries: [], deferred };
-  const targets = await loadTargets(
+  const targets = await loadPushTargets(
     db,
     claimed.map((c) => c.deviceId),
   );
@@ -126,35 +125,7 @@ async function sendWave(
       }
     }
   });
-  return { retries: await recordOutcomes(db, env, work, Date.now()), deferred };
-}
-
-async function loadTargets(db: Db, deviceIds: string[]): Promise<Map<string, PushTarget>> {
-  if (deviceIds.length === 0) return new Map();
-  const rows = await db
-    .select({
-      id: devices.id,
-      provider: devices.pushProvider,
-      token: devices.pushToken,
-      platform: devices.platform,
-      tokenUpdatedAt: devices.pushTokenUpdatedAt,
-      invalidAt: devices.pushTokenInvalidAt,
-    })
-    .from(devices)
-    .where(sql`${devices.id} IN (SELECT value FROM json_each(${JSON.stringify(deviceIds)}))`);
-  const out = new Map<string, PushTarget>();
-  for (const r of rows) {
-    // A token pruned or removed since targeting is not sent to.
-    if (!r.provider || !r.token || r.invalidAt !== null) continue;
-    out.set(r.id, {
-      deviceId: r.id,
-      provider: r.provider,
-      token: r.token,
-      platform: r.platform,
-      tokenUpdatedAt: r.tokenUpdatedAt,
-    });
-  }
-  return out;
+  return { retries: await recordOutcomes(db, work, Date.now()), deferred };
 }
 
 interface Retry {
@@ -164,10 +135,10 @@ interface Retry {
 }
 
 /** Writes every outcome to the ledger, grouped into one statement per (campaign, state, reason). */
-async function recordOutcomes(db: Db, env: Env, work: Work[], now: number): Promise<Retry[]> {
+async function recordOutcomes(db: Db, work: Work[], now: number): Promise<Retry[]> {
   const groups = new Map<
     string,
-    { campaignId: string; kind: PushOutcome["kind"]; reason: string; ids: string[] }
+    { campaignId: string; kind: SendOutcome["kind"]; reason: string; ids: string[] }
   >();
   const retries: Retry[] = [];
   for (const w of work) {
@@ -180,7 +151,7 @@ async function recordOutcomes(db: Db, env: Env, work: Work[], now: number): Prom
     groups.set(key, g);
     if (o.kind === "retry")
       retries.push({ campaignId: w.campaign.id, deviceId: w.deviceId, delaySeconds: o.delaySeconds });
-    if (o.kind === "prune" && w.target) await pruneDeadToken(env.DB, w.target, now);
+    if (o.kind === "prune" && w.target) await pruneDeadToken(db, w.target, now);
   }
   const statements = [...groups.values()].map((g) => {
     switch (g.kind) {
@@ -258,5 +229,5 @@ async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env, ctx?: W
     }
     msg.ack();
   }
-  for (const campaignId of touched) await completeCampaignIfDone(env, campaignId, Date.now());
+  for (const campaignId of touched) await completeIfDone(db, campaignId, Date.now());
 }
