@@ -1,5 +1,5 @@
 import { getDb } from "../db/client";
-import { countDevicesByPlatform } from "../db/queries/devices";
+import { countDevicesByPlatform } from "../devices/queries";
 import { flushMetrics, metricsStub } from "./metrics";
 import type { MetricDelta } from "./metric-series";
 import { renderPrometheus } from "./prometheus";

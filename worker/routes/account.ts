@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { endSession } from "../auth/session";
-import { listSessions } from "../db/queries/auth-sessions";
-import { getUser } from "../db/queries/auth-users";
+import { listSessions } from "../auth/queries/sessions";
+import { getUser } from "../auth/queries/users";
 import { notFound, unauthorized } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { createRouter } from "../openapi";

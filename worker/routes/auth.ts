@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { InvalidIdToken, verifyIdToken } from "../auth/oidc";
 import { endSession, refreshSession, startSession, type DeviceInfo } from "../auth/session";
-import { insertUserStatement, signInIdentity, type UserRow } from "../db/queries/auth-users";
+import { insertUserStatement, signInIdentity, type UserRow } from "../auth/queries/users";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { requireUser } from "../middleware/auth";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { deleteDevice, listDevices, registerDevice } from "../db/queries/devices";
+import { deleteDevice, listDevices, registerDevice } from "../devices/queries";
 import { notFound } from "../errors";
 import { parseSemver, versionKey } from "../lib/semver";
 import { requireUser } from "../middleware/auth";

@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../client";
-import { deviceTopics, devices } from "../schema";
+import type { Db } from "../db/client";
+import { deviceTopics, devices } from "../db/schema";
 
 export type Platform = "ios" | "android";
 export type PushProvider = "apns" | "fcm";

@@ -1,4 +1,4 @@
-import type { RefreshTokenState } from "../../auth/refresh";
+import type { RefreshTokenState } from "../refresh";
 
 export interface RefreshAttempt {
   /** Set when a new token was minted (a rotation or a grace retry). */
