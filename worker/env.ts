@@ -28,7 +28,7 @@ export interface AuthContext {
   anonymous: boolean;
 }
 
-export interface AppVariables {
+interface AppVariables {
   requestId: string;
   /** Milliseconds spent per named phase, reported in `Server-Timing`. */
   timings: Map<string, number>;

@@ -23,7 +23,7 @@ export const ERROR_CODES = [
   "internal",
 ] as const;
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+type ErrorCode = (typeof ERROR_CODES)[number];
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_json: "Malformed JSON",

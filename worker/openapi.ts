@@ -33,19 +33,23 @@ export function createRouter() {
 
 /** An OpenAPI security requirement: scheme name → scopes. */
 type Security = Record<string, string[]>[];
+const NONE: Security = [];
 const USER: Security = [{ bearerAuth: [] }];
+/** `{}` is the requirement "no credential": either is accepted. */
+const USER_OR_NONE: Security = [{}, ...USER];
+const ADMIN: Security = [{ adminKey: [] }];
 
 // Who may call an operation. Every createRoute spreads exactly one of these, so the document's
 // `security` and the guard that enforces it are written once, side by side, and cannot drift.
 
 /** No credential needed (sign-in, public documents). */
-export const asPublic = { security: [] as Security };
+export const asPublic = { security: NONE };
 
 /**
  * Anyone; a user's access token, when sent, is verified and used (`c.var.auth` may be set),
  * e.g. percentage rollouts in config, or linking a new identity to an anonymous user.
  */
-export const asOptionalUser = { security: [{}, ...USER] as Security };
+export const asOptionalUser = { security: USER_OR_NONE };
 
 /**
  * A user's access token (`Authorization: Bearer`). The guard is typed, so the handler reads
@@ -57,7 +61,7 @@ export function asUser<M extends MiddlewareHandler<AppEnv>[]>(...more: M) {
 }
 
 /** The operator's `ADMIN_API_KEY` as bearer (a user token is 403). */
-export const asAdmin = { security: [{ adminKey: [] }] as Security, middleware: requireAdmin() };
+export const asAdmin = { security: ADMIN, middleware: requireAdmin() };
 
 /** The security schemes the requirements above name. */
 export function registerSecuritySchemes(registry: OpenAPIHono<AppEnv>["openAPIRegistry"]): void {
@@ -123,13 +127,10 @@ const PROBLEMS = {
 type ProblemStatus = keyof typeof PROBLEMS;
 
 const CHALLENGE = z.object({
-  "WWW-Authenticate": z
-    .string()
-    .optional()
-    .openapi({
-      description: "Sent when the access token is the problem",
-      example: 'Bearer error="invalid_token"',
-    }),
+  "WWW-Authenticate": z.string().optional().openapi({
+    description: "Sent when the access token is the problem",
+    example: 'Bearer error="invalid_token"',
+  }),
 });
 
 /** One problem+json response; `description` says what the status means for this operation. */
