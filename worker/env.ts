@@ -28,7 +28,7 @@ export interface AuthContext {
   anonymous: boolean;
 }
 
-export interface AppVariables {
+interface AppVariables {
   requestId: string;
   /** Milliseconds spent per named phase, reported in `Server-Timing`. */
   timings: Map<string, number>;
@@ -42,3 +42,9 @@ export interface AppVariables {
 }
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };
+
+/**
+ * What a handler behind `requireUser()` may rely on: the caller is a signed-in user, so
+ * `c.var.auth` is an `AuthContext` (no cast, no `!`).
+ */
+export type UserEnv = { Variables: { auth: AuthContext } };

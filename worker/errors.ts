@@ -1,28 +1,29 @@
-import type { Context } from "hono";
-
 /** Every stable error code a client may see. The contract names most of them; never free text. */
-export type ErrorCode =
-  | "invalid_json"
-  | "invalid_body"
-  | "invalid_query"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "method_not_allowed"
-  | "upgrade_required"
-  | "invalid_id_token"
-  | "invalid_refresh_token"
-  | "refresh_token_reused"
-  | "mutation_gap"
-  | "resync_required"
-  | "conflict"
-  | "idempotency_conflict"
-  | "precondition_failed"
-  | "rate_limited"
-  | "service_unavailable"
-  | "internal";
+export const ERROR_CODES = [
+  "invalid_json",
+  "invalid_body",
+  "invalid_query",
+  "payload_too_large",
+  "unsupported_media_type",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "upgrade_required",
+  "invalid_id_token",
+  "invalid_refresh_token",
+  "refresh_token_reused",
+  "mutation_gap",
+  "resync_required",
+  "conflict",
+  "idempotency_conflict",
+  "precondition_failed",
+  "rate_limited",
+  "service_unavailable",
+  "internal",
+] as const;
+
+type ErrorCode = (typeof ERROR_CODES)[number];
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_json: "Malformed JSON",
@@ -53,7 +54,7 @@ export interface FieldError {
   message: string;
 }
 
-export interface ApiErrorOptions {
+interface ApiErrorOptions {
   errors?: FieldError[];
   headers?: Record<string, string>;
   /** Extra members of the problem body the contract asks for (e.g. `minVersion`, `storeUrl`). */
@@ -100,9 +101,4 @@ export function problemResponse(error: ApiError, requestId: string): Response {
   headers.set("Content-Type", "application/problem+json");
   headers.set("Cache-Control", "no-store");
   return new Response(JSON.stringify(body), { status: error.status, headers });
-}
-
-/** For middleware that answers before a handler: the same shape `onError` produces. */
-export function problem(c: Context, error: ApiError): Response {
-  return problemResponse(error, (c.get("requestId") as string | undefined) ?? "");
 }

@@ -12,7 +12,7 @@
  * Bounded: at most `MAX_ENTRIES` sessions, least recently used evicted first (a Map keeps
  * insertion order; a hit re-inserts its key at the end).
  */
-import { readSessionRevoked } from "../db/queries/auth-sessions";
+import { readSessionRevoked } from "./queries/sessions";
 
 export const LIVE_TTL_MS = 30_000;
 export const MAX_ENTRIES = 10_000;

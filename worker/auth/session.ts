@@ -2,9 +2,9 @@
  * Sessions as the routes see them: start one (tokens out), refresh it, end it. Every revocation
  * goes through `endSession`, which also updates this isolate's revocation cache at once.
  */
-import { attemptRefresh } from "../db/queries/auth-refresh";
-import { insertSessionStatements, revokeSession, type RevokeReason } from "../db/queries/auth-sessions";
-import type { UserRow } from "../db/queries/auth-users";
+import { attemptRefresh } from "./queries/refresh-tokens";
+import { insertSessionStatements, revokeSession, type RevokeReason } from "./queries/sessions";
+import type { UserRow } from "./queries/users";
 import { ApiError } from "../errors";
 import { signAccessToken } from "./jwt";
 import {

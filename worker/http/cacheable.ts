@@ -14,8 +14,8 @@ import { mergeVary } from "./vary";
  * for every route alike. A separate ETag middleware would buffer and hash each body a second
  * time; this helper hashes the string it already has and never answers 304 itself.
  */
-export async function respondCacheable(
-  c: Context<AppEnv>,
+export async function respondCacheable<E extends AppEnv>(
+  c: Context<E>,
   body: unknown,
   options: { vary: readonly string[] },
 ): Promise<Response> {

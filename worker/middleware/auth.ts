@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
 import { InvalidAccessToken, verifyAccessToken } from "../auth/jwt";
 import { isSessionRevoked } from "../auth/session-cache";
-import type { AppEnv, AuthContext } from "../env";
+import type { AppEnv, AuthContext, UserEnv } from "../env";
 import { unauthorized } from "../errors";
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -16,17 +17,13 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const BEARER_IGNORED = new Set(["/v1/auth/refresh", "/v1/auth/anonymous", "/.well-known/jwks.json"]);
 
 /** The bearer token in `Authorization` if it is JWT-shaped (else undefined). */
-export function bearerJwt(header: string | undefined): string | undefined {
+function bearerJwt(header: string | undefined): string | undefined {
   const token = header ? BEARER.exec(header)?.[1] : undefined;
   return token && JWT_SHAPE.test(token) ? token : undefined;
 }
 
-/**
- * Verifies an access token (signature, claims) and that its session is not revoked.
- * Throws `unauthorized()`. Exported for callers that take the token elsewhere (e.g. the sync
- * socket's `token` query parameter).
- */
-export async function authenticateToken(env: Env, token: string): Promise<AuthContext> {
+/** Verifies an access token (signature, claims) and that its session is not revoked. Throws `unauthorized()`. */
+async function authenticateToken(env: Env, token: string): Promise<AuthContext> {
   let claims;
   try {
     claims = await verifyAccessToken(env, token);
@@ -54,10 +51,22 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Route guard: a valid user access token is required. */
-export function requireUser(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (!c.get("auth")) throw unauthorized();
-    return next();
-  };
+/**
+ * Route guard: a valid user access token is required. Typed `UserEnv`, so the handler behind it
+ * reads `c.var.auth` as an `AuthContext`; the check here is what makes that type true.
+ *
+ * `queryToken`: the token may also come in the `token` query parameter (WebSocket upgrades:
+ * browsers and some socket libraries cannot set headers). It is verified like a header token.
+ */
+export function requireUser(options: { queryToken?: boolean } = {}): MiddlewareHandler<AppEnv & UserEnv> {
+  return createMiddleware<AppEnv & UserEnv>(async (c, next) => {
+    // Declared as set, checked here: before this guard it is whatever authenticate() found.
+    const verified: AuthContext | undefined = c.var.auth;
+    if (!verified) {
+      const token = options.queryToken ? c.req.query("token") : undefined;
+      if (!token || bearerJwt(`Bearer ${token}`) === undefined) throw unauthorized();
+      c.set("auth", await authenticateToken(c.env, token));
+    }
+    await next();
+  });
 }

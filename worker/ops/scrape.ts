@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { countDevicesByPlatform } from "../db/queries/devices";
+import { countDevicesByPlatform } from "../devices/queries";
 import { flushMetrics } from "./metrics";
 import { metricsCounter } from "./metrics-client";
 import type { MetricDelta } from "./metric-series";

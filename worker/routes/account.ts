@@ -1,16 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { endSession } from "../auth/session";
-import { listSessions } from "../db/queries/auth-sessions";
-import { getUser } from "../db/queries/auth-users";
+import { listSessions } from "../auth/queries/sessions";
+import { getUser } from "../auth/queries/users";
 import { notFound, unauthorized } from "../errors";
-import { requireUser } from "../middleware/auth";
-import { createRouter } from "../openapi";
+import { asUser, createRouter, problems } from "../openapi";
 import { UserSchema } from "./auth";
 
 /** The signed-in user's own resources, mounted at /v1: `/me`, `/sessions`. */
 export const accountRoutes = createRouter();
-
-const Problem = { description: "Problem details (application/problem+json)" };
 
 const SessionSchema = z
   .object({
@@ -27,17 +24,17 @@ accountRoutes.openapi(
   createRoute({
     method: "get",
     path: "/me",
+    operationId: "getMe",
     tags: ["account"],
     summary: "The signed-in user",
-    security: [{ bearerAuth: [] }],
-    middleware: [requireUser()] as const,
+    ...asUser(),
     responses: {
       200: { description: "The user", content: { "application/json": { schema: UserSchema } } },
-      401: Problem,
+      ...problems(401, 426),
     },
   }),
   async (c) => {
-    const user = await getUser(c.env.DB, c.get("auth")!.userId);
+    const user = await getUser(c.env.DB, c.var.auth.userId);
     if (!user) throw unauthorized("The user no longer exists");
     c.header("Cache-Control", "private, no-store");
     return c.json({ id: user.id, email: user.email, anonymous: user.anonymous }, 200);
@@ -48,20 +45,20 @@ accountRoutes.openapi(
   createRoute({
     method: "get",
     path: "/sessions",
+    operationId: "listSessions",
     tags: ["account"],
     summary: "The user's live sessions (signed-in devices)",
-    security: [{ bearerAuth: [] }],
-    middleware: [requireUser()] as const,
+    ...asUser(),
     responses: {
       200: {
         description: "Sessions, most recently seen first",
         content: { "application/json": { schema: z.array(SessionSchema) } },
       },
-      401: Problem,
+      ...problems(401, 426),
     },
   }),
   async (c) => {
-    const auth = c.get("auth")!;
+    const auth = c.var.auth;
     const sessions = await listSessions(c.env.DB, auth.userId, Date.now());
     c.header("Cache-Control", "private, no-store");
     return c.json(
@@ -75,17 +72,17 @@ accountRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/sessions/{id}",
+    operationId: "revokeSession",
     tags: ["account"],
     summary: "Revoke one of the user's sessions (sign that device out)",
-    security: [{ bearerAuth: [] }],
-    middleware: [requireUser()] as const,
+    ...asUser(),
     request: { params: z.object({ id: z.string().min(1).max(64) }) },
-    responses: { 204: { description: "Revoked" }, 401: Problem, 404: Problem },
+    responses: { 204: { description: "Revoked" }, ...problems(400, 401, 404, 426) },
   }),
   async (c) => {
     const { id } = c.req.valid("param");
     // Scoped to the caller: another user's session id answers exactly like an unknown one.
-    if (!(await endSession(c.env, id, "revoked", c.get("auth")!.userId))) throw notFound("No such session");
+    if (!(await endSession(c.env, id, "revoked", c.var.auth.userId))) throw notFound("No such session");
     return c.body(null, 204);
   },
 );

@@ -1,24 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { RemoteConfigSchema } from "../config/schema";
 import { getLiveConfig, putLiveConfig } from "../config/store";
-import { requireAdmin } from "../middleware/admin";
 import { ApiError } from "../errors";
-import { createRouter } from "../openapi";
+import { asAdmin, createRouter, problem, problems } from "../openapi";
 import { scrapeMetrics } from "../ops/scrape";
 
+/** Operator endpoints, mounted at /v1/admin. */
 export const adminRoutes = createRouter();
-adminRoutes.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
-  type: "http",
-  scheme: "bearer",
-  description: "The ADMIN_API_KEY secret",
-});
-adminRoutes.use("*", requireAdmin());
 
 /** The admin config's entity tag names its revision, so an editor can PUT with If-Match. */
-export const revisionTag = (revision: number) => `"config-r${revision}"`;
+const revisionTag = (revision: number) => `"config-r${revision}"`;
 
 /** `If-Match` → the revision it names; undefined for no header or `*`; NaN if it names none of ours. */
-export function expectedRevision(ifMatch: string | undefined): number | undefined {
+function expectedRevision(ifMatch: string | undefined): number | undefined {
   const value = ifMatch?.trim();
   if (!value || value === "*") return undefined;
   const m = /^"config-r(\d{1,15})"$/.exec(value);
@@ -35,15 +29,17 @@ adminRoutes.openapi(
   createRoute({
     method: "get",
     path: "/config",
-    tags: ["admin"],
+    operationId: "getAdminConfig",
+    tags: ["admin", "config"],
     summary: "Read the remote config back",
-    security: [{ adminKey: [] }],
+    ...asAdmin,
     responses: {
       200: {
         description: "The live config (as stored, defaults filled in)",
         headers: revisionHeaders,
         content: { "application/json": { schema: RemoteConfigSchema } },
       },
+      ...problems(401, 403),
     },
   }),
   async (c) => {
@@ -59,13 +55,14 @@ adminRoutes.openapi(
   createRoute({
     method: "put",
     path: "/config",
-    tags: ["admin"],
+    operationId: "replaceAdminConfig",
+    tags: ["admin", "config"],
     summary: "Replace the remote config",
     description:
       "Validated strictly (unknown fields are invalid_body). Live at once on the instance that " +
       "stores it, and everywhere within 60 seconds. Send `If-Match` with the ETag of a GET to " +
       "refuse the write (412 precondition_failed) if someone else changed the config since.",
-    security: [{ adminKey: [] }],
+    ...asAdmin,
     request: {
       headers: z.object({ "if-match": z.string().optional() }),
       body: { content: { "application/json": { schema: RemoteConfigSchema } }, required: true },
@@ -76,7 +73,8 @@ adminRoutes.openapi(
         headers: revisionHeaders,
         content: { "application/json": { schema: RemoteConfigSchema } },
       },
-      412: { description: "If-Match names a revision that is no longer live" },
+      ...problems(400, 401, 403, 413, 415),
+      412: problem(412, "precondition_failed: If-Match names a revision that is no longer live"),
     },
   }),
   async (c) => {
@@ -98,14 +96,16 @@ adminRoutes.openapi(
   createRoute({
     method: "get",
     path: "/metrics",
+    operationId: "getMetrics",
     tags: ["admin", "operations"],
     summary: "Prometheus metrics",
-    security: [{ adminKey: [] }],
+    ...asAdmin,
     responses: {
       200: {
         description: "Prometheus text exposition format 0.0.4",
         content: { "text/plain": { schema: z.string() } },
       },
+      ...problems(401, 403),
     },
   }),
   async (c) => {

@@ -1,22 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { InvalidIdToken, verifyIdToken } from "../auth/oidc";
 import { endSession, refreshSession, startSession, type DeviceInfo } from "../auth/session";
-import { insertUserStatement, signInIdentity, type UserRow } from "../db/queries/auth-users";
+import { insertUserStatement, signInIdentity, type UserRow } from "../auth/queries/users";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { requireUser } from "../middleware/auth";
-import { createRouter } from "../openapi";
+import { asOptionalUser, asPublic, asUser, createRouter, problem, problems } from "../openapi";
 import type { Context } from "hono";
 
 export const authRoutes = createRouter();
-
-// The access-token scheme every user endpoint names (`security: [{ bearerAuth: [] }]`).
-authRoutes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-  type: "http",
-  scheme: "bearer",
-  bearerFormat: "JWT",
-  description: "An Outpost access token (ES256, ≤ 15 minutes) from /v1/auth/*",
-});
 
 const DeviceId = z
   .string()
@@ -37,7 +28,6 @@ const TokenResponse = z
   })
   .openapi("TokenResponse");
 
-const Problem = { description: "Problem details (application/problem+json)" };
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { ...json(schema), required: true } });
 
@@ -53,10 +43,15 @@ authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/anonymous",
+    operationId: "signInAnonymously",
     tags: ["auth"],
     summary: "Sign in anonymously (a new user; upgrade later with /v1/auth/oidc)",
+    ...asPublic,
     request: body(z.object({ deviceId: DeviceId.optional() }).strict()),
-    responses: { 200: { description: "Signed in", ...json(TokenResponse) }, 400: Problem },
+    responses: {
+      200: { description: "Signed in", ...json(TokenResponse) },
+      ...problems(400, 413, 415, 426),
+    },
   }),
   async (c) => {
     const { deviceId } = c.req.valid("json");
@@ -74,12 +69,14 @@ authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/oidc",
+    operationId: "signInWithOidc",
     tags: ["auth"],
     summary: "Sign in with an OpenID Connect ID token (upgrades the caller's anonymous user)",
     description:
       "With a valid anonymous access token as bearer, a new identity is linked to that same user " +
       "(same id, anonymous becomes false). An identity that already belongs to a user signs into " +
       "that user; nothing is merged.",
+    ...asOptionalUser,
     request: body(
       z
         .object({
@@ -90,7 +87,11 @@ authRoutes.openapi(
         })
         .strict(),
     ),
-    responses: { 200: { description: "Signed in", ...json(TokenResponse) }, 400: Problem, 401: Problem },
+    responses: {
+      200: { description: "Signed in", ...json(TokenResponse) },
+      ...problems(400, 413, 415, 426),
+      401: problem(401, "invalid_id_token, or unauthorized: the bearer sent is not a valid access token"),
+    },
   }),
   async (c) => {
     const { provider, idToken, nonce, deviceId } = c.req.valid("json");
@@ -112,7 +113,7 @@ authRoutes.openapi(
       );
       throw new ApiError(401, "invalid_id_token", "The ID token could not be verified");
     }
-    const auth = c.get("auth");
+    const auth = c.var.auth;
     const user = await signInIdentity(
       c.env.DB,
       identity,
@@ -129,19 +130,21 @@ authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/refresh",
+    operationId: "refreshTokens",
     tags: ["auth"],
     summary: "Exchange a refresh token for a new pair (single use, rotating)",
     description:
       "Re-presenting the immediately previous refresh token within 10 seconds of its use is a " +
       "retry and gets a working pair. Any other reuse revokes the session: 401 refresh_token_reused.",
+    ...asPublic,
     request: body(z.object({ refreshToken: z.string().min(1).max(512) }).strict()),
     responses: {
       200: {
         description: "A new pair",
         ...json(TokenResponse.omit({ user: true }).openapi("RefreshResponse")),
       },
-      400: Problem,
-      401: Problem,
+      ...problems(400, 413, 415, 426),
+      401: problem(401, "invalid_refresh_token, or refresh_token_reused (the session is revoked)"),
     },
   }),
   async (c) => {
@@ -156,14 +159,14 @@ authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/logout",
+    operationId: "logout",
     tags: ["auth"],
     summary: "End the caller's session: its refresh token and access tokens stop working",
-    security: [{ bearerAuth: [] }],
-    middleware: [requireUser()] as const,
-    responses: { 204: { description: "Signed out" }, 401: Problem },
+    ...asUser(),
+    responses: { 204: { description: "Signed out" }, ...problems(401, 426) },
   }),
   async (c) => {
-    await endSession(c.env, c.get("auth")!.sessionId, "logout");
+    await endSession(c.env, c.var.auth.sessionId, "logout");
     return c.body(null, 204);
   },
 );

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { resolveConfigForDevice } from "../config/resolve";
 import { FlagValueSchema } from "../config/schema";
 import { respondCacheable } from "../http/cacheable";
-import { createRouter } from "../openapi";
+import { asOptionalUser, createRouter, problem } from "../openapi";
 
 export const configRoutes = createRouter();
 
@@ -21,12 +21,14 @@ configRoutes.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "getConfig",
     tags: ["config"],
     summary: "Remote config and feature flags for this device",
     description:
       "Evaluated for the caller's X-Platform, X-App-Version, first Accept-Language locale and (for " +
       "percentage rollouts) user. Callers without an access token never match percentage rules. " +
       "Open to outdated apps too: it is how they learn the minimum version and store URL.",
+    ...asOptionalUser,
     request: {
       headers: z.object({ "if-none-match": z.string().optional() }),
     },
@@ -37,6 +39,10 @@ configRoutes.openapi(
         content: { "application/json": { schema: DeviceConfigSchema } },
       },
       304: { description: "Unchanged since the ETag in If-None-Match" },
+      401: problem(
+        401,
+        "unauthorized: an access token was sent but is invalid (send none to be evaluated anonymously)",
+      ),
     },
   }),
   async (c) => {

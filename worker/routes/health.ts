@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../errors";
-import { createRouter } from "../openapi";
+import { pingDatabase } from "../health/queries";
+import { asPublic, createRouter, problem } from "../openapi";
 
 export const healthRoutes = createRouter();
 
@@ -8,19 +9,21 @@ healthRoutes.openapi(
   createRoute({
     method: "get",
     path: "/healthz",
+    operationId: "getHealth",
     tags: ["operations"],
     summary: "Liveness and D1 reachability",
+    ...asPublic,
     responses: {
       200: {
         description: "Healthy",
         content: { "application/json": { schema: z.object({ ok: z.literal(true) }) } },
       },
-      503: { description: "D1 unreachable" },
+      503: problem(503, "service_unavailable: D1 is unreachable"),
     },
   }),
   async (c) => {
     try {
-      await c.env.DB.prepare("SELECT 1").first();
+      await pingDatabase(c.env.DB);
     } catch {
       throw new ApiError(503, "service_unavailable", "The database is unreachable");
     }

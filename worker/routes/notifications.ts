@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, notFound } from "../errors";
-import { requireUser } from "../middleware/auth";
-import { createRouter } from "../openapi";
+import { asUser, createRouter, problems } from "../openapi";
 import { listInbox, markInboxRead } from "../push/inbox/queries";
 
 export const notificationsRoutes = createRouter();
@@ -16,16 +15,15 @@ const Item = z.object({
   readAt: z.number().nullable(),
 });
 
-const problem = { description: "Problem details (application/problem+json)" };
-
 notificationsRoutes.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listNotifications",
     tags: ["notifications"],
     summary: "The caller's in-app inbox, newest first",
     description: "`cursor` is the previous page's `cursor` (a number); `limit` 1..100, default 20.",
-    middleware: [requireUser()],
+    ...asUser(),
     request: {
       query: z.object({
         cursor: z
@@ -46,17 +44,14 @@ notificationsRoutes.openapi(
           "application/json": { schema: z.object({ items: z.array(Item), cursor: z.number().nullable() }) },
         },
       },
-      400: problem,
-      401: problem,
+      ...problems(400, 401, 426),
     },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    if (!auth) throw new ApiError(401, "unauthorized");
     const { cursor, limit } = c.req.valid("query");
     const page = await listInbox(
       c.var.db,
-      auth.userId,
+      c.var.auth.userId,
       limit === undefined ? 20 : Number(limit),
       cursor === undefined ? null : Number(cursor),
     );
@@ -69,17 +64,16 @@ notificationsRoutes.openapi(
   createRoute({
     method: "post",
     path: "/{id}/read",
+    operationId: "markNotificationRead",
     tags: ["notifications"],
     summary: "Mark an inbox entry read (idempotent)",
-    middleware: [requireUser()],
+    ...asUser(),
     request: { params: z.object({ id: z.string().min(1).max(64) }) },
-    responses: { 204: { description: "Read" }, 401: problem, 404: problem },
+    responses: { 204: { description: "Read" }, ...problems(400, 401, 404, 426) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    if (!auth) throw new ApiError(401, "unauthorized");
     const { id } = c.req.valid("param");
-    if (!(await markInboxRead(c.var.db, auth.userId, id, Date.now()))) throw notFound();
+    if (!(await markInboxRead(c.var.db, c.var.auth.userId, id, Date.now()))) throw notFound();
     return c.body(null, 204);
   },
 );

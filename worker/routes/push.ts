@@ -1,8 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, invalidBody, invalidQuery, notFound } from "../errors";
-import { requireAdmin } from "../middleware/admin";
-import { requireUser } from "../middleware/auth";
-import { createRouter } from "../openapi";
+import { asAdmin, asUser, createRouter, problems } from "../openapi";
 import { cancelCampaign, createCampaign } from "../push/campaigns/campaigns";
 import { validateCampaignPayload } from "../push/campaigns/message";
 import { findCampaign } from "../push/campaigns/queries/campaigns";
@@ -20,27 +18,23 @@ export const pushRoutes = createRouter();
 const MAX_SCHEDULE_AHEAD_MS = 366 * 86_400_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-const problem = { description: "Problem details (application/problem+json)" };
-
 pushRoutes.openapi(
   createRoute({
     method: "post",
     path: "/campaigns",
-    tags: ["push"],
+    operationId: "createCampaign",
+    tags: ["push", "admin"],
     summary: "Create a push campaign (admin)",
     description:
       "Answers 202 as soon as the campaign is stored and scheduled; provider calls happen in the queue. " +
       "An optional `Idempotency-Key` header (1-255 visible ASCII characters) makes a retry return the " +
       "same campaign; reusing it for a different body is 409 idempotency_conflict. Target criteria combine " +
       "with AND (lists with OR); `target: {}` reaches every device with a live push token.",
-    middleware: [requireAdmin()],
+    ...asAdmin,
     request: { body: { content: { "application/json": { schema: CampaignBody } }, required: true } },
     responses: {
       202: { description: "Accepted", content: { "application/json": { schema: Created } } },
-      400: problem,
-      401: problem,
-      403: problem,
-      409: problem,
+      ...problems(400, 401, 403, 409, 413, 415),
     },
   }),
   async (c) => {
@@ -60,7 +54,8 @@ pushRoutes.openapi(
     const { campaign, replayed } = await createCampaign(c.env, c.var.db, input, key, now);
     if (replayed) c.header("Idempotent-Replayed", "true");
     c.header("Cache-Control", "no-store");
-    const status = campaign.createdStatus === "scheduled" ? "scheduled" : "sending";
+    const status: z.infer<typeof Created>["status"] =
+      campaign.createdStatus === "scheduled" ? "scheduled" : "sending";
     return c.json({ id: campaign.id, status }, 202);
   },
 );
@@ -69,15 +64,14 @@ pushRoutes.openapi(
   createRoute({
     method: "get",
     path: "/campaigns/{id}",
-    tags: ["push"],
+    operationId: "getCampaign",
+    tags: ["push", "admin"],
     summary: "A campaign's status and delivery stats (admin)",
-    middleware: [requireAdmin()],
+    ...asAdmin,
     request: { params: z.object({ id: Id }) },
     responses: {
       200: { description: "The campaign", content: { "application/json": { schema: CampaignView } } },
-      401: problem,
-      403: problem,
-      404: problem,
+      ...problems(400, 401, 403, 404),
     },
   }),
   async (c) => {
@@ -105,14 +99,15 @@ pushRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/campaigns/{id}",
-    tags: ["push"],
+    operationId: "cancelCampaign",
+    tags: ["push", "admin"],
     summary: "Cancel what has not been sent yet (admin)",
     description:
       "204 also when the campaign was already cancelled. A campaign that has been sent completely " +
       "cannot be cancelled: 409 conflict.",
-    middleware: [requireAdmin()],
+    ...asAdmin,
     request: { params: z.object({ id: Id }) },
-    responses: { 204: { description: "Cancelled" }, 401: problem, 403: problem, 404: problem, 409: problem },
+    responses: { 204: { description: "Cancelled" }, ...problems(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const { id } = c.req.valid("param");
@@ -127,22 +122,21 @@ pushRoutes.openapi(
   createRoute({
     method: "post",
     path: "/opened",
+    operationId: "reportPushOpened",
     tags: ["push"],
     summary: "The app reports that the user opened a push (counted once per device)",
-    middleware: [requireUser()],
+    ...asUser(),
     request: {
       body: {
         content: { "application/json": { schema: z.strictObject({ campaignId: Id, deviceId: Id }) } },
         required: true,
       },
     },
-    responses: { 204: { description: "Recorded" }, 400: problem, 401: problem, 404: problem },
+    responses: { 204: { description: "Recorded" }, ...problems(400, 401, 404, 413, 415, 426) },
   }),
   async (c) => {
     const { campaignId, deviceId } = c.req.valid("json");
-    const auth = c.get("auth");
-    if (!auth) throw new ApiError(401, "unauthorized");
-    const ok = await recordOpen(c.var.db, auth.userId, campaignId, deviceId, Date.now());
+    const ok = await recordOpen(c.var.db, c.var.auth.userId, campaignId, deviceId, Date.now());
     if (!ok) throw notFound("No such delivery");
     return c.body(null, 204);
   },

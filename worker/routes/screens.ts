@@ -3,8 +3,7 @@ import { resolveConfigForDevice } from "../config/resolve";
 import { unauthorized } from "../errors";
 import { respondCacheable } from "../http/cacheable";
 import { timed } from "../middleware/request-log";
-import { requireUser } from "../middleware/auth";
-import { createRouter } from "../openapi";
+import { asUser, createRouter, problems } from "../openapi";
 import { imageQuality, imageWidth, pageSize, TAILORING_HEADERS } from "../tailor/decisions";
 import { assembleHome, HOME_FIELD_SHAPE } from "../screens/home";
 import { readHome } from "../screens/queries";
@@ -13,8 +12,6 @@ import { applySelection, parseFieldSelection } from "../tailor/project";
 
 /** Whole screens in one round trip, tailored to the device (the BFF part), mounted at /v1/screens. */
 export const screensRoutes = createRouter();
-
-const Problem = { description: "Problem details (application/problem+json)" };
 
 const HomeScreenSchema = z
   .object({
@@ -50,6 +47,7 @@ screensRoutes.openapi(
   createRoute({
     method: "get",
     path: "/home",
+    operationId: "getHomeScreen",
     tags: ["screens"],
     summary: "Everything the home screen renders, in one round trip",
     description:
@@ -57,8 +55,7 @@ screensRoutes.openapi(
       "sized for DPR × Viewport-Width, fields the app version does not know left out. `fields` picks " +
       "a sparse field set (`user,recent.title`); picking any key of a list item keeps its identity " +
       "keys (`space, collection, key, version` for recent records, `id` for spaces).",
-    security: [{ bearer: [] }],
-    middleware: [requireUser()] as const,
+    ...asUser(),
     request: {
       query: z.object({
         fields: z
@@ -74,13 +71,11 @@ screensRoutes.openapi(
         content: { "application/json": { schema: HomeScreenSchema } },
       },
       304: { description: "Unchanged since the ETag in If-None-Match" },
-      400: Problem,
-      401: Problem,
+      ...problems(400, 401, 426),
     },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    if (!auth) throw unauthorized();
+    const auth = c.var.auth;
     const profile = c.get("profile");
     const { fields } = c.req.valid("query");
     // Validate before reading anything: a bad request costs no D1 round trip.

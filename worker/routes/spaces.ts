@@ -1,8 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AuthContext } from "../env";
 import { notFound } from "../errors";
-import { requireUser } from "../middleware/auth";
-import { createRouter } from "../openapi";
+import { asUser, createRouter, problem, problems } from "../openapi";
 import { syncFailureError } from "../sync/failures";
 import { SPACE_ID } from "../sync/protocol";
 import { createSharedSpace, ensurePersonalSpace, listMembers, listSpacesOf } from "../sync/queries/spaces";
@@ -16,9 +14,6 @@ import { personalSpaceId, resolveSpaceId } from "../sync/spaces";
  * Non-members get 404 on everything (no existence oracle).
  */
 export const spacesRoutes = createRouter();
-spacesRoutes.use("*", requireUser());
-
-const problem = { content: { "application/problem+json": { schema: z.object({ code: z.string() }) } } };
 
 const SpaceSchema = z
   .object({
@@ -42,15 +37,20 @@ spacesRoutes.openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "listSpaces",
+    tags: ["spaces"],
+    summary: "The caller's spaces with their role (the personal space is made on first use)",
+    ...asUser(),
     responses: {
       200: {
         description: "The caller's spaces with their role, personal first",
         content: { "application/json": { schema: z.object({ spaces: z.array(SpaceSchema) }) } },
       },
+      ...problems(401, 426),
     },
   }),
   async (c) => {
-    const auth = c.get("auth") as AuthContext;
+    const auth = c.var.auth;
     let spaces = await listSpacesOf(c.env.DB, auth.userId);
     if (!spaces.some((s) => s.id === personalSpaceId(auth.userId))) {
       await ensurePersonalSpace(c.env.DB, auth.userId);
@@ -64,6 +64,10 @@ spacesRoutes.openapi(
   createRoute({
     method: "post",
     path: "/",
+    operationId: "createSpace",
+    tags: ["spaces"],
+    summary: "Create a shared space; the caller becomes its owner",
+    ...asUser(),
     request: {
       body: {
         content: {
@@ -77,10 +81,11 @@ spacesRoutes.openapi(
         description: "A new shared space; the caller is its owner",
         content: { "application/json": { schema: SpaceSchema } },
       },
+      ...problems(400, 401, 413, 415, 426),
     },
   }),
   async (c) => {
-    const auth = c.get("auth") as AuthContext;
+    const auth = c.var.auth;
     const { name } = c.req.valid("json");
     const space = await createSharedSpace(c.env.DB, auth.userId, name);
     return c.json({ ...space, kind: "shared" as const, role: "owner" as const, version: 0 }, 201, {
@@ -97,17 +102,22 @@ spacesRoutes.openapi(
   createRoute({
     method: "get",
     path: "/{id}/members",
+    operationId: "listSpaceMembers",
+    tags: ["spaces"],
+    summary: "The space's members and their roles",
+    ...asUser(),
     request: { params: SpaceIdParam },
     responses: {
       200: {
         description: "The space's members (any member may list them)",
         content: { "application/json": { schema: z.object({ members: z.array(MemberSchema) }) } },
       },
-      404: { description: "No such space (or not a member)", ...problem },
+      ...problems(400, 401, 426),
+      404: problem(404, "No such space (or not a member)"),
     },
   }),
   async (c) => {
-    const auth = c.get("auth") as AuthContext;
+    const auth = c.var.auth;
     const spaceId = resolveSpaceId(c.req.valid("param").id, auth.userId);
     const members = await listMembers(c.env.DB, spaceId);
     if (!members.some((m) => m.userId === auth.userId)) throw notFound("No such space");
@@ -119,6 +129,10 @@ spacesRoutes.openapi(
   createRoute({
     method: "post",
     path: "/{id}/members",
+    operationId: "addSpaceMember",
+    tags: ["spaces"],
+    summary: "Add a member to a shared space, or change their role (owner only)",
+    ...asUser(),
     request: {
       params: SpaceIdParam,
       body: {
@@ -142,12 +156,13 @@ spacesRoutes.openapi(
           },
         },
       },
-      403: { description: "Not the owner, a personal space, or the owner's own role", ...problem },
-      404: { description: "No such space (or not a member), or no such user", ...problem },
+      ...problems(400, 401, 413, 415, 426),
+      403: problem(403, "Not the owner, a personal space, or the owner's own role"),
+      404: problem(404, "No such space (or not a member), or no such user"),
     },
   }),
   async (c) => {
-    const auth = c.get("auth") as AuthContext;
+    const auth = c.var.auth;
     const spaceId = resolveSpaceId(c.req.valid("param").id, auth.userId);
     const { userId, role } = c.req.valid("json");
     const outcome = await syncSpaceClient(c.env, spaceId).setMember(auth.userId, userId, role);
@@ -160,6 +175,10 @@ spacesRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/{id}/members/{userId}",
+    operationId: "removeSpaceMember",
+    tags: ["spaces"],
+    summary: "Remove a member (the owner), or leave the space (a member)",
+    ...asUser(),
     request: {
       params: z.object({
         id: z
@@ -175,12 +194,13 @@ spacesRoutes.openapi(
     },
     responses: {
       204: { description: "Removed (the owner removing a member, or a member leaving); their sockets close" },
-      403: { description: "Not the owner (removing someone else), or the owner themselves", ...problem },
-      404: { description: "No such space (or not a member), or no such member", ...problem },
+      ...problems(400, 401, 426),
+      403: problem(403, "Not the owner (removing someone else), or the owner themselves"),
+      404: problem(404, "No such space (or not a member), or no such member"),
     },
   }),
   async (c) => {
-    const auth = c.get("auth") as AuthContext;
+    const auth = c.var.auth;
     const params = c.req.valid("param");
     const spaceId = resolveSpaceId(params.id, auth.userId);
     const outcome = await syncSpaceClient(c.env, spaceId).removeMember(auth.userId, params.userId);

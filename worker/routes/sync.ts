@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv, AuthContext } from "../env";
-import { ApiError, forbidden, notFound, unauthorized } from "../errors";
-import { authenticateToken, bearerJwt, requireUser } from "../middleware/auth";
-import { createRouter } from "../openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError, forbidden, notFound } from "../errors";
+import { requireUser } from "../middleware/auth";
+import { asUser, createRouter, problem, problems } from "../openapi";
 import { countMetric } from "../ops/metrics";
 import { spaceUnavailable, syncFailureError } from "../sync/failures";
 import { projectValue } from "../sync/merge";
@@ -32,9 +32,7 @@ const SpaceIdParam = z.object({
     .openapi({ param: { name: "spaceId", in: "path" }, example: "me" }),
 });
 
-const problem = { content: { "application/problem+json": { schema: z.object({ code: z.string() }) } } };
-
-function count(c: Parameters<MiddlewareHandler<AppEnv>>[0], name: string): void {
+function count<E extends AppEnv>(c: Context<E>, name: string): void {
   let ctx: Pick<ExecutionContext, "waitUntil"> | undefined;
   try {
     ctx = c.executionCtx;
@@ -66,7 +64,10 @@ const pushLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
 const pushRoute = createRoute({
   method: "post",
   path: "/{spaceId}/push",
-  middleware: [requireUser(), pushLimits] as const,
+  operationId: "pushMutations",
+  tags: ["sync"],
+  summary: "Apply a batch of mutations in server order (retries are safe)",
+  ...asUser(pushLimits),
   request: {
     params: SpaceIdParam,
     body: { content: { "application/json": { schema: pushBodySchema } }, required: true },
@@ -76,15 +77,16 @@ const pushRoute = createRoute({
       description: "Applied in server order",
       content: { "application/json": { schema: pushResponseSchema } },
     },
-    403: { description: "Viewer, or another user's clientId", ...problem },
-    404: { description: "No such space (or not a member)", ...problem },
-    409: { description: "mutation_gap: nothing applied", ...problem },
-    413: { description: "Over 500 mutations, 1 MiB, or a value over 256 KiB: nothing applied", ...problem },
+    ...problems(400, 401, 415, 426, 503),
+    403: problem(403, "Viewer, or another user's clientId"),
+    404: problem(404, "No such space (or not a member)"),
+    409: problem(409, "mutation_gap: nothing applied"),
+    413: problem(413, "Over 500 mutations, 1 MiB, or a value over 256 KiB: nothing applied"),
   },
 });
 
 syncRoutes.openapi(pushRoute, async (c) => {
-  const auth = c.get("auth") as AuthContext;
+  const auth = c.var.auth;
   const body = c.req.valid("json");
   const spaceId = resolveSpaceId(c.req.valid("param").spaceId, auth.userId);
   const profile = c.get("profile");
@@ -104,21 +106,25 @@ syncRoutes.openapi(pushRoute, async (c) => {
 const pullRoute = createRoute({
   method: "get",
   path: "/{spaceId}/pull",
-  middleware: [requireUser()] as const,
+  operationId: "pullChanges",
+  tags: ["sync"],
+  summary: "Changes after a cursor, oldest first, each record at most once",
+  ...asUser(),
   request: { params: SpaceIdParam, query: pullQuerySchema },
   responses: {
     200: {
       description: "Changes after cursor",
       content: { "application/json": { schema: pullResponseSchema } },
     },
-    400: { description: "invalid_query", ...problem },
-    404: { description: "No such space (or not a member)", ...problem },
-    410: { description: "resync_required: pull again from cursor 0", ...problem },
+    ...problems(400, 401, 426),
+    403: problem(403, "Another user's clientId"),
+    404: problem(404, "No such space (or not a member)"),
+    410: problem(410, "resync_required: pull again from cursor 0"),
   },
 });
 
 syncRoutes.openapi(pullRoute, async (c) => {
-  const auth = c.get("auth") as AuthContext;
+  const auth = c.var.auth;
   const query = c.req.valid("query");
   const spaceId = resolveSpaceId(c.req.valid("param").spaceId, auth.userId);
   const cursor = query.cursor ?? 0;
@@ -163,16 +169,22 @@ syncRoutes.openapi(pullRoute, async (c) => {
 syncRoutes.openAPIRegistry.registerPath({
   method: "get",
   path: "/{spaceId}/socket",
+  operationId: "openSyncSocket",
+  tags: ["sync"],
+  summary: "WebSocket of pokes: the space's version, whenever it moves",
+  security: [{ bearerAuth: [] }, { accessTokenQuery: [] }],
   description:
     'WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the device so it gets pokes instead of silent pushes). The server sends `{"type":"poke","version":N}` on connect and whenever the space\'s version moves; `{"type":"ping"}` is answered `{"type":"pong"}`.',
   request: {
     params: SpaceIdParam,
-    query: z.object({ token: z.string().optional(), deviceId: z.string().optional() }),
+    query: z.object({ deviceId: z.string().optional() }),
   },
   responses: {
     101: { description: "Switching protocols" },
-    401: { description: "Missing, invalid or expired token (before any upgrade)", ...problem },
-    404: { description: "No such space (or not a member)", ...problem },
+    400: problem(400, "invalid_query: not a WebSocket upgrade (Upgrade: websocket)"),
+    401: problem(401, "Missing, invalid or expired token (before any upgrade)"),
+    404: problem(404, "No such space (or not a member)"),
+    ...problems(426, 503),
   },
 });
 
@@ -182,13 +194,8 @@ syncRoutes.openAPIRegistry.registerPath({
  * upgrade, and the object receives only the verified user and device in headers it trusts
  * because nothing but this Worker can reach it.
  */
-syncRoutes.get("/:spaceId/socket", async (c) => {
-  let auth = c.get("auth");
-  if (!auth) {
-    const token = c.req.query("token");
-    if (!token || bearerJwt(`Bearer ${token}`) === undefined) throw unauthorized();
-    auth = await authenticateToken(c.env, token);
-  }
+syncRoutes.get("/:spaceId/socket", requireUser({ queryToken: true }), async (c) => {
+  const auth = c.var.auth;
   const raw = c.req.param("spaceId");
   if (!SPACE_ID.test(raw)) throw notFound("No such space");
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket")

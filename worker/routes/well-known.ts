@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getKeyRing } from "../auth/keys";
-import { createRouter } from "../openapi";
+import { asPublic, createRouter } from "../openapi";
 
 export const wellKnownRoutes = createRouter();
 
@@ -20,8 +20,10 @@ wellKnownRoutes.openapi(
   createRoute({
     method: "get",
     path: "/.well-known/jwks.json",
+    operationId: "getJwks",
     tags: ["auth"],
     summary: "Public keys that verify Outpost access tokens (for other services)",
+    ...asPublic,
     responses: {
       200: {
         description: "JWK set",

@@ -1,15 +1,14 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../client";
-import { deviceTopics, devices } from "../schema";
+import type { Db } from "../db/client";
+import { deviceTopics, devices } from "../db/schema";
 
-export type Platform = "ios" | "android";
-export type PushProvider = "apns" | "fcm";
+type DeviceRow = typeof devices.$inferSelect;
 
 /** What `PUT /v1/devices/{id}` stores: the whole registration (PUT replaces). */
-export interface DeviceRegistration {
-  platform: Platform;
-  pushProvider: PushProvider | null;
+interface DeviceRegistration {
+  platform: DeviceRow["platform"];
+  pushProvider: DeviceRow["pushProvider"];
   pushToken: string | null;
   appVersion: string | null;
   appVersionKey: number | null;
@@ -20,8 +19,8 @@ export interface DeviceRegistration {
 
 export interface DeviceRecord {
   id: string;
-  platform: Platform;
-  pushProvider: PushProvider | null;
+  platform: DeviceRow["platform"];
+  pushProvider: DeviceRow["pushProvider"];
   pushToken: string | null;
   pushTokenUpdatedAt: number | null;
   pushTokenInvalidAt: number | null;
@@ -32,8 +31,6 @@ export interface DeviceRecord {
   createdAt: number;
   updatedAt: number;
 }
-
-type DeviceRow = typeof devices.$inferSelect;
 
 function toRecord(row: DeviceRow, topics: string[]): DeviceRecord {
   return {
@@ -63,7 +60,7 @@ const TOPIC_ROWS_PER_INSERT = 40;
  * - the registration and the topic set are replaced (PUT semantics), and a registered token is
  *   marked fresh (`pushTokenUpdatedAt`) and no longer invalid.
  */
-export async function registerDevice(
+export async function upsertDevice(
   db: Db,
   userId: string,
   deviceId: string,
@@ -145,7 +142,9 @@ export async function deleteDevice(db: Db, userId: string, deviceId: string): Pr
 }
 
 /** Devices per platform, for the metrics scrape. */
-export async function countDevicesByPlatform(db: Db): Promise<{ platform: Platform; count: number }[]> {
+export async function countDevicesByPlatform(
+  db: Db,
+): Promise<{ platform: DeviceRow["platform"]; count: number }[]> {
   const rows = await db
     .select({ platform: devices.platform, count: sql<number>`count(*)` })
     .from(devices)

@@ -1,6 +1,6 @@
 /** Sessions (one sign-in on one device) and their refresh tokens. */
 
-export interface NewSession {
+interface NewSession {
   id: string;
   userId: string;
   deviceId: string | null;
@@ -9,7 +9,7 @@ export interface NewSession {
 
 export type RevokeReason = "logout" | "revoked" | "reuse";
 
-export interface SessionSummary {
+interface SessionSummary {
   id: string;
   deviceId: string | null;
   platform: string | null;

@@ -1,6 +1,6 @@
-import type { RefreshTokenState } from "../../auth/refresh";
+import type { RefreshTokenState } from "../refresh";
 
-export interface RefreshAttempt {
+interface RefreshAttempt {
   /** Set when a new token was minted (a rotation or a grace retry). */
   minted: { sessionId: string; userId: string; anonymous: boolean } | null;
   /** The presented token's state, for classifying a refusal (null: unknown token). */

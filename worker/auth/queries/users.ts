@@ -28,7 +28,7 @@ export function insertUserStatement(db: D1Database, user: UserRow, now: number):
     .bind(user.id, user.email, user.anonymous ? 1 : 0, now, now);
 }
 
-export interface VerifiedIdentity {
+interface VerifiedIdentity {
   issuer: string;
   subject: string;
   provider: string;
