@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError, notFound } from "../errors";
+import { notFound } from "../errors";
 import { asUser, createRouter, problems } from "../openapi";
 import { listInbox, markInboxRead } from "../push/inbox/queries";
 
