@@ -11,5 +11,6 @@ export {
   CampaignScheduler,
   FcmCredentials,
   MetricsCounter,
+  RateLimiter,
   SyncSpace,
 } from "../durable-objects";
