@@ -1,9 +1,11 @@
 import { app } from "./app";
+import { handleScheduled } from "./ops/purge/run";
 import { handleQueue } from "./push/queue";
 
 export default {
   fetch: app.fetch,
   queue: handleQueue,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;
 
 export {
