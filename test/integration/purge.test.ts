@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index";
 import { purgeExpired } from "../../worker/ops/purge/run";
-import { anonymousUser, call } from "../setup/http";
+import { adminHeaders, anonymousUser, call } from "../setup/http";
 import { pull, pushOk } from "./sync-helpers";
 
 const DAY = 86_400_000;
@@ -316,7 +316,7 @@ describe("the purge of expired data (Cron Trigger)", () => {
     expect(await count("SELECT purge_horizon AS n FROM spaces WHERE id = ?", spaceId)).toBe(50);
   });
 
-  it("runs as the Worker's scheduled handler, with one log line of what it removed", async () => {
+  it("runs as the Worker's scheduled handler, with one log line and a metric of what it removed", async () => {
     const now = Date.now();
     const old = await insertSilentLog(now - DAY);
     const log = vi.spyOn(console, "log");
@@ -326,5 +326,7 @@ describe("the purge of expired data (Cron Trigger)", () => {
     expect(await count("SELECT COUNT(*) AS n FROM silent_push_log WHERE device_id = ?", old)).toBe(0);
     const line = log.mock.calls.map(([m]) => String(m)).find((m) => m.includes('"event":"purge"'));
     expect(JSON.parse(line ?? "{}")).toMatchObject({ event: "purge", removed: { silent_push_log: 1 } });
+    const metrics = await call("/v1/admin/metrics", { headers: adminHeaders(env.ADMIN_API_KEY) });
+    expect(await metrics.text()).toContain('outpost_purged_rows_total{kind="silent_push_log"} 1');
   });
 });

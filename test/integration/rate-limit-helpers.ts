@@ -2,31 +2,21 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { app } from "../../worker/app";
+import { apiRequest } from "../setup/http";
 
 /** Shared by the rate-limit tests: requests through the Worker's app with some bindings swapped. */
 
 /**
  * The Worker's fetch with `overrides` on top of the test env (tiny limits, another admin key),
- * as `call()` does it otherwise: the rest of the suite keeps the defaults.
+ * where `call()` uses the test env as it is: the rest of the suite keeps the defaults.
  */
 export async function callWith(
   overrides: Partial<Env>,
   path: string,
   init: RequestInit & { json?: unknown; token?: string } = {},
 ): Promise<Response> {
-  const headers = new Headers(init.headers);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set("Content-Type", "application/json");
-    body = JSON.stringify(init.json);
-  }
-  if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
   const ctx = createExecutionContext();
-  const res = await app.fetch(
-    new Request(`http://outpost.test${path}`, { ...init, headers, body }),
-    { ...env, ...overrides },
-    ctx,
-  );
+  const res = await app.fetch(apiRequest(path, init), { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

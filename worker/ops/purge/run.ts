@@ -1,5 +1,5 @@
 import { SILENT_PUSH_THROTTLE_MS } from "../../push/silent";
-import { countMetric } from "../metrics";
+import { countMetric, flushMetrics } from "../metrics";
 import { purgeSettledDeliveries } from "./queries/deliveries";
 import { purgeEndedSessions } from "./queries/sessions";
 import { purgeSilentPushLog } from "./queries/silent-push";
@@ -59,56 +59,31 @@ export async function purgeExpired(env: Env, options: PurgeOptions = {}): Promis
     silent_push_log: 0,
     tombstones: 0,
   };
-  const single = (kind: keyof PurgeCounts, purge: (cutoff: number) => Promise<number>, cutoff: number) =>
+  /** A kind whose statement removes one kind of row: counted, drained while batches are full. */
+  const single = (kind: keyof PurgeCounts, purge: () => Promise<number>) => () =>
     drain(rounds, async () => {
-      const n = await purge(cutoff);
+      const n = await purge();
       removed[kind] += n;
       return n === size;
     });
+  const cutoff = (what: Parameters<typeof retentionMs>[1]) => now - retentionMs(env, what);
 
-  const kinds: [string, () => Promise<boolean>][] = [
-    [
-      "sessions",
-      () => {
-        const cutoff = now - retentionMs(env, "sessions");
-        return drain(rounds, async () => {
-          const n = await purgeEndedSessions(db, cutoff, size);
-          removed.sessions += n.sessions;
-          removed.refresh_tokens += n.refreshTokens;
-          return n.sessions === size || n.refreshTokens === size;
-        });
-      },
-    ],
-    [
-      "push_deliveries",
-      () =>
-        single(
-          "push_deliveries",
-          (cutoff) => purgeSettledDeliveries(db, cutoff, size),
-          now - retentionMs(env, "deliveries"),
-        ),
-    ],
-    [
-      "silent_push_log",
-      () =>
-        single(
-          "silent_push_log",
-          (cutoff) => purgeSilentPushLog(db, cutoff, size),
-          now - SILENT_PUSH_THROTTLE_MS,
-        ),
-    ],
-    [
-      "tombstones",
-      () =>
-        single(
-          "tombstones",
-          (cutoff) => purgeTombstonesBefore(db, cutoff, size),
-          now - retentionMs(env, "tombstones"),
-        ),
-    ],
-  ];
+  const kinds: Record<string, () => Promise<boolean>> = {
+    sessions: () =>
+      drain(rounds, async () => {
+        const n = await purgeEndedSessions(db, cutoff("sessions"), size);
+        removed.sessions += n.sessions;
+        removed.refresh_tokens += n.refreshTokens;
+        return n.sessions === size || n.refreshTokens === size;
+      }),
+    push_deliveries: single("push_deliveries", () => purgeSettledDeliveries(db, cutoff("deliveries"), size)),
+    silent_push_log: single("silent_push_log", () =>
+      purgeSilentPushLog(db, now - SILENT_PUSH_THROTTLE_MS, size),
+    ),
+    tombstones: single("tombstones", () => purgeTombstonesBefore(db, cutoff("tombstones"), size)),
+  };
   let complete = true;
-  for (const [kind, run] of kinds) {
+  for (const [kind, run] of Object.entries(kinds)) {
     try {
       if (!(await run())) complete = false;
     } catch (error) {
@@ -136,5 +111,7 @@ export async function handleScheduled(
   const report = await purgeExpired(env, { now: controller.scheduledTime });
   for (const [kind, n] of Object.entries(report.removed))
     countMetric(env, ctx, "outpost_purged_rows_total", { kind }, n);
+  // A cron invocation may be this isolate's last work for a while: send the counts now.
+  ctx.waitUntil(flushMetrics(env));
   console.log(JSON.stringify({ level: "info", event: "purge", cron: controller.cron, ...report }));
 }
