@@ -24,8 +24,9 @@ async function sessionsOf(deviceId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** A documentation-range IPv6 address nobody else in the run uses. */
-const randomIp = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+/** A documentation-range IPv6 /64 nobody else in the run uses, and an address in it. */
+const randomNetwork = () => `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+const randomIp = (network = randomNetwork()) => `${network}:${crypto.randomUUID().slice(0, 4)}::1`;
 
 beforeEach(startOfWindow);
 
@@ -48,11 +49,19 @@ describe("rate limits on sign-in, refresh and anonymous sign-up (Rate Limiting b
   });
 
   it("limits per IP whatever device id the caller makes up; another IP is unaffected", async () => {
-    const ip = randomIp();
-    for (let i = 0; i < 3; i++) expect((await anonymous(crypto.randomUUID(), ip)).status).toBe(200);
+    const ip = "198.51.100.7"; // used by no other test
     const fresh = crypto.randomUUID();
+    for (let i = 0; i < 3; i++) expect((await anonymous(crypto.randomUUID(), ip)).status).toBe(200);
     await expectRateLimited(await anonymous(fresh, ip));
     expect(await sessionsOf(fresh)).toBe(0);
+    expect((await anonymous(crypto.randomUUID(), randomIp())).status).toBe(200);
+  });
+
+  it("limits an IPv6 caller by its /64, not by each address in it", async () => {
+    const network = randomNetwork();
+    for (let i = 0; i < 3; i++)
+      expect((await anonymous(crypto.randomUUID(), randomIp(network))).status).toBe(200);
+    await expectRateLimited(await anonymous(crypto.randomUUID(), randomIp(network)));
     expect((await anonymous(crypto.randomUUID(), randomIp())).status).toBe(200);
   });
 
