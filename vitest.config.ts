@@ -28,6 +28,11 @@ export default defineConfig({
                 ...inject("workerBindings"),
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
               },
+              // Tiny stand-ins for the auth Rate Limiting bindings; rate-limit tests swap them in.
+              ratelimits: {
+                TEST_RATE_LIMIT_TINY_IP: { simple: { limit: 3, period: 60 } },
+                TEST_RATE_LIMIT_TINY_DEVICE: { simple: { limit: 2, period: 60 } },
+              },
             },
           })),
         ],

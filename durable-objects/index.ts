@@ -2,4 +2,5 @@ export { ApnsCredentials } from "./apns-credentials";
 export { CampaignScheduler } from "./campaign";
 export { FcmCredentials } from "./fcm-credentials";
 export { MetricsCounter } from "./metrics";
+export { RateLimiter } from "./rate-limiter";
 export { SyncSpace } from "./sync-space";

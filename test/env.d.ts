@@ -9,6 +9,9 @@ declare global {
       FAKES_CONTROL_URL: string;
       OIDC_AUDIENCE: string;
       OIDC_PROVIDER_NAME: string;
+      /** Rate Limiting bindings with tiny limits (3 and 2 per minute) for the rate-limit tests. */
+      TEST_RATE_LIMIT_TINY_IP: RateLimit;
+      TEST_RATE_LIMIT_TINY_DEVICE: RateLimit;
     }
   }
 }

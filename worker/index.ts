@@ -1,9 +1,11 @@
 import { app } from "./app";
+import { handleScheduled } from "./ops/purge/run";
 import { handleQueue } from "./push/campaigns/queue-consumer";
 
 export default {
   fetch: app.fetch,
   queue: handleQueue,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;
 
 export {
@@ -11,5 +13,6 @@ export {
   CampaignScheduler,
   FcmCredentials,
   MetricsCounter,
+  RateLimiter,
   SyncSpace,
 } from "../durable-objects";

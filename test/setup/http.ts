@@ -1,10 +1,10 @@
 import { env, exports } from "cloudflare:workers";
 
-/** The apps' view of Outpost: a request through the Worker's fetch handler, as over HTTP. */
-export function call(
+/** The Request the apps send: `json` as a JSON body, `token` as the bearer. */
+export function apiRequest(
   path: string,
   init: RequestInit & { json?: unknown; token?: string } = {},
-): Promise<Response> {
+): Request {
   const headers = new Headers(init.headers);
   let body = init.body;
   if (init.json !== undefined) {
@@ -12,7 +12,15 @@ export function call(
     body = JSON.stringify(init.json);
   }
   if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
-  return exports.default.fetch(new Request(`http://outpost.test${path}`, { ...init, headers, body }));
+  return new Request(`http://outpost.test${path}`, { ...init, headers, body });
+}
+
+/** The apps' view of Outpost: a request through the Worker's fetch handler, as over HTTP. */
+export function call(
+  path: string,
+  init: RequestInit & { json?: unknown; token?: string } = {},
+): Promise<Response> {
+  return exports.default.fetch(apiRequest(path, init));
 }
 
 export interface SignedIn {
