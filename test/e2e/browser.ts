@@ -18,7 +18,7 @@ import { chromium, type Browser } from "playwright-core";
 
 /**
  * Where a page test's browser comes from, first match wins:
- * 1. `OUTPOST_BROWSER`: the path of a Chrome/Chromium executable, or `npm` to force the build below;
+ * 1. `OUTPOST_CHROMIUM`: the path of a Chrome/Chromium executable, or `npm` to force the build below;
  * 2. a system Chrome or Chromium (Google Chrome on macOS, Debian's `chromium`, ...);
  * 3. the Chromium inside the `@sparticuz/chromium` npm package (Linux x64), so `npm ci` alone is
  *    enough: no apt-get, no browser download, no install script.
@@ -51,7 +51,7 @@ async function unpackNpmChromium(): Promise<FoundBrowser> {
   if (process.platform !== "linux" || process.arch !== "x64") {
     throw new Error(
       "No Chrome or Chromium found, and the npm build covers Linux x64 only: install Google Chrome " +
-        "or set OUTPOST_BROWSER to a Chromium executable.",
+        "or set OUTPOST_CHROMIUM to a Chromium executable.",
     );
   }
   // The package exports only its JavaScript entry; its compressed builds sit in bin/ beside build/.
@@ -106,10 +106,10 @@ function untarBrotli(archive: string, into: string): void {
 }
 
 async function findBrowser(): Promise<FoundBrowser> {
-  const chosen = process.env.OUTPOST_BROWSER;
+  const chosen = process.env.OUTPOST_CHROMIUM;
   if (chosen === "npm") return unpackNpmChromium();
   if (chosen) {
-    if (!existsSync(chosen)) throw new Error(`OUTPOST_BROWSER=${chosen} does not exist`);
+    if (!existsSync(chosen)) throw new Error(`OUTPOST_CHROMIUM=${chosen} does not exist`);
     return { executablePath: chosen };
   }
   const system = (SYSTEM_BROWSERS[process.platform] ?? []).find((path) => existsSync(path));
