@@ -101,7 +101,9 @@ async function unpackNpmChromium(): Promise<FoundBrowser> {
 
 /** Brotli through Node, the (small) archive through `tar`, an essential package on every Debian. */
 function untarBrotli(archive: string, into: string): void {
-  const tar = spawnSync("tar", ["-x", "-C", into], { input: brotliDecompressSync(readFileSync(archive)) });
+  const tar = spawnSync("tar", ["-x", "--no-same-owner", "-C", into], {
+    input: brotliDecompressSync(readFileSync(archive)),
+  });
   if (tar.status !== 0) throw new Error(`tar failed on ${archive}: ${tar.error ?? tar.stderr.toString()}`);
 }
 
