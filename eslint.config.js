@@ -1,6 +1,65 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/**
+ * The layering, enforced (README "Layout"): imports run one way, routes → domain → queries, and
+ * durable-objects → worker, never back. Each restriction matches the import specifier as written
+ * (relative paths, no aliases), so a folder is named by its path segment wherever it sits.
+ */
+const RESTRICTIONS = {
+  nodeFs: { regex: "^(node:)?fs(/.*)?$", message: "Not available in Workers." },
+  durableObjects: {
+    regex: "^\\.{1,2}/(.*/)?durable-objects(/.*)?$",
+    message:
+      "worker/ never imports durable-objects/ (only worker/index.ts re-exports the classes): RPC types " +
+      "and the typed client live in worker/<capability>/.",
+  },
+  drizzle: {
+    regex: "^drizzle-orm(/.*)?$",
+    message:
+      "Only query modules (worker/<capability>/queries.ts or queries/*.ts) and worker/db/ use drizzle-orm.",
+  },
+  db: {
+    regex: "^\\.{1,2}/(.*/)?db(/.*)?$",
+    message: "Routes and pure modules never import worker/db/: read c.var.db and call a query module.",
+  },
+  queries: {
+    regex: "^\\.{1,2}/(.*/)?queries(/.*)?$",
+    message: "A pure module never reaches the database: its caller loads the data and passes it in.",
+  },
+  test: { regex: "^\\.{1,2}/(.*/)?test(/.*)?$", message: "Production code never imports test/." },
+  server: {
+    regex: "^\\.{1,2}/(.*/)?(worker|durable-objects)(/.*)?$",
+    message: "The client SDK never imports the server: it speaks HTTP and uses the generated OpenAPI types.",
+  },
+};
+
+/** One `no-restricted-imports` entry: a later config block replaces the rule's options whole. */
+function restrict(...names) {
+  return ["error", { patterns: names.map((name) => ({ ...RESTRICTIONS[name], caseSensitive: true })) }];
+}
+
+/** Every file that may build queries: worker/db/ (client and schema) and each capability's queries. */
+const QUERY_MODULES = ["worker/db/**", "worker/**/queries.ts", "worker/**/queries/**"];
+
+/**
+ * Pure modules: decisions without I/O, unit-tested row by row. Whole folders where a folder is
+ * pure, so files moved into it are covered; single files by name where a folder also holds queries.
+ */
+export const PURE_MODULES = [
+  "worker/lib/**",
+  "worker/http/**",
+  "worker/push/providers/**",
+  "worker/sync/{protocol,merge,plan,group,collections,background}.ts",
+  "worker/tailor/{profile,project,decisions,images}.ts",
+  "worker/config/{flags,schema}.ts",
+  "worker/auth/{jwt,keys,oidc,refresh}.ts",
+  "worker/push/**/{schedule,local-time,payload,classify}.ts",
+];
+
+const WORKER = ["nodeFs", "durableObjects", "drizzle", "test"];
+const ROUTES = [...WORKER, "db"];
+
 export default tseslint.config(
   {
     ignores: [
@@ -24,14 +83,55 @@ export default tseslint.config(
       "@typescript-eslint/no-namespace": ["error", { allowDeclarations: true }],
     },
   },
+  // Blocks from the widest to the narrowest: for a file several match, the last one's list counts,
+  // so each narrower list repeats the wider ones.
   {
-    files: ["worker/**/*.ts", "durable-objects/**/*.ts"],
+    name: "layering/worker",
+    files: ["worker/**"],
+    rules: { "no-restricted-imports": restrict(...WORKER) },
+  },
+  {
+    name: "layering/worker-entry",
+    files: ["worker/index.ts"],
+    rules: { "no-restricted-imports": restrict("nodeFs", "drizzle", "test") },
+  },
+  {
+    name: "layering/query-modules",
+    files: QUERY_MODULES,
+    rules: { "no-restricted-imports": restrict("nodeFs", "durableObjects", "test") },
+  },
+  {
+    name: "layering/routes",
+    files: ["worker/routes/**"],
+    rules: { "no-restricted-imports": restrict(...ROUTES) },
+  },
+  {
+    name: "layering/pure",
+    files: PURE_MODULES,
+    rules: { "no-restricted-imports": restrict(...WORKER, "db", "queries") },
+  },
+  {
+    name: "layering/sql",
+    files: ["worker/**", "durable-objects/**"],
+    ignores: [...QUERY_MODULES],
     rules: {
-      // Only the sync Durable Object writes synced tables; routes go through it.
-      "no-restricted-imports": [
+      "no-restricted-syntax": [
         "error",
-        { paths: [{ name: "node:fs", message: "Not available in Workers." }] },
+        {
+          selector: "CallExpression[callee.property.name='prepare']",
+          message: "SQL is written in query modules (worker/<capability>/queries) and worker/db/ only.",
+        },
       ],
     },
+  },
+  {
+    name: "layering/durable-objects",
+    files: ["durable-objects/**"],
+    rules: { "no-restricted-imports": restrict("nodeFs", "drizzle", "test") },
+  },
+  {
+    name: "layering/client",
+    files: ["client/**"],
+    rules: { "no-restricted-imports": restrict("server", "drizzle") },
   },
 );

@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeProviders, type FakeProviders } from "../fakes";
 import {
@@ -10,8 +9,8 @@ import {
   sendApns,
   sendFcm,
 } from "../fakes/clients";
+import { launchBrowser } from "./browser";
 
-const CHROMIUM = "/usr/bin/chromium";
 const HOSTILE_TITLE = '<script>window.__pwned = true</script><img src=x onerror="window.__pwned = true">';
 
 let fakes: FakeProviders;
@@ -41,21 +40,7 @@ async function pushApns(token: string, headers: Record<string, string>, payload:
 
 beforeAll(async () => {
   fakes = await startFakeProviders();
-  // The page test is worth nothing if it silently skips: a missing browser fails the test below.
-  if (!existsSync(CHROMIUM)) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -65,7 +50,6 @@ afterAll(async () => {
 
 describe("the fake providers' QA page", () => {
   it("lists every push received, newest first, with hostile content shown as text", async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
     const fcmToken = `fcm_${randomBytes(20).toString("base64url")}`;
     const apnsToken = randomBytes(32).toString("hex");
     await pushFcm(fcmToken, {
