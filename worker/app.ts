@@ -2,14 +2,12 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
 import { compressResponse } from "./http/compress";
-import { requireAdmin } from "./middleware/admin";
 import { appVersionPolicy } from "./middleware/app-version";
 import { authenticate } from "./middleware/auth";
 import { bodyLimit } from "./middleware/body-limit";
 import { database } from "./middleware/database";
 import { deviceProfile } from "./middleware/device-profile";
 import { jsonBody } from "./middleware/json-body";
-import { limitAuth, limitPerAdminKey, limitPerUser } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { apiDocument, createRouter, registerSecuritySchemes } from "./openapi";
@@ -38,16 +36,6 @@ app.use(bodyLimit()); //          1 MiB, counted as it streams (chunked bodies t
 app.use(jsonBody()); //           strict UTF-8, duplicate-free JSON, parsed once
 app.use(appVersionPolicy()); //   426 upgrade_required below the platform's minimum
 app.use(authenticate()); //       Bearer access token → c.var.auth (routes guard with requireUser)
-
-// Rate limits (429 rate_limited + Retry-After), before the routes so a refused request changes
-// nothing: the Rate Limiting binding per IP and device on sign-in, a token bucket per user or
-// admin key (a Durable Object each) where the count must be exact.
-app.on("POST", "/v1/auth/oidc", limitAuth("sign_in"));
-app.on("POST", "/v1/auth/refresh", limitAuth("refresh"));
-app.on("POST", "/v1/auth/anonymous", limitAuth("anonymous"));
-app.on("POST", "/v1/sync/:spaceId/push", limitPerUser("sync_push"));
-app.on("GET", "/v1/notifications", limitPerUser("inbox_read"));
-app.on("POST", "/v1/push/campaigns", requireAdmin(), limitPerAdminKey("campaign_create"));
 
 app.route("/", healthRoutes);
 app.route("/", wellKnownRoutes);

@@ -60,8 +60,14 @@ export function asUser<M extends MiddlewareHandler<AppEnv>[]>(...more: M) {
   return { security: USER, middleware };
 }
 
-/** The operator's `ADMIN_API_KEY` as bearer (a user token is 403). */
-export const asAdmin = { security: ADMIN, middleware: requireAdmin() };
+/**
+ * The operator's `ADMIN_API_KEY` as bearer (a user token is 403). Route-specific middleware in
+ * `more` runs after the key is checked (e.g. a per-key rate limit counts only valid keys).
+ */
+export function asAdmin<M extends MiddlewareHandler<AppEnv>[]>(...more: M) {
+  const middleware: [MiddlewareHandler<AppEnv>, ...M] = [requireAdmin(), ...more];
+  return { security: ADMIN, middleware };
+}
 
 /** The security schemes the requirements above name. */
 export function registerSecuritySchemes(registry: OpenAPIHono<AppEnv>["openAPIRegistry"]): void {
@@ -121,6 +127,7 @@ const PROBLEMS = {
   413: "payload_too_large: the body is over 1 MiB",
   415: "unsupported_media_type: request bodies are application/json",
   426: "upgrade_required: X-App-Version is below the platform's minimum (minVersion, storeUrl)",
+  429: "rate_limited: too many requests; retry after `Retry-After` seconds (nothing was changed)",
   503: "service_unavailable: retry later",
 } as const;
 
@@ -133,12 +140,16 @@ const CHALLENGE = z.object({
   }),
 });
 
+const RETRY_AFTER = z.object({
+  "Retry-After": z.string().openapi({ description: "Seconds to wait before retrying", example: "60" }),
+});
+
 /** One problem+json response; `description` says what the status means for this operation. */
 export function problem(status: ProblemStatus, description: string = PROBLEMS[status]) {
   const schema = status === 426 ? UpgradeRequiredSchema : ProblemSchema;
   return {
     description,
-    ...(status === 401 ? { headers: CHALLENGE } : {}),
+    ...(status === 401 ? { headers: CHALLENGE } : status === 429 ? { headers: RETRY_AFTER } : {}),
     content: { "application/problem+json": { schema } },
   };
 }

@@ -8,8 +8,9 @@ import { bucketPolicy, type BucketLimit } from "../limits/settings";
 import type { TakeResult } from "../limits/token-bucket";
 
 /**
- * Rate limits, mounted by path in app.ts in front of the routes they guard, so a refused request
- * never reaches a handler: nothing is minted, applied or created. The answer is the contract's
+ * Rate limits, named in the route definitions they guard (`middleware` of createRoute, or the
+ * access marker's `more`), so the OpenAPI document lists their 429 and a refused request never
+ * reaches validation or the handler: nothing is minted, applied or created. The answer is the contract's
  * `429 rate_limited` with `Retry-After` in seconds.
  */
 

@@ -32,7 +32,7 @@ adminRoutes.openapi(
     operationId: "getAdminConfig",
     tags: ["admin", "config"],
     summary: "Read the remote config back",
-    ...asAdmin,
+    ...asAdmin(),
     responses: {
       200: {
         description: "The live config (as stored, defaults filled in)",
@@ -62,7 +62,7 @@ adminRoutes.openapi(
       "Validated strictly (unknown fields are invalid_body). Live at once on the instance that " +
       "stores it, and everywhere within 60 seconds. Send `If-Match` with the ETag of a GET to " +
       "refuse the write (412 precondition_failed) if someone else changed the config since.",
-    ...asAdmin,
+    ...asAdmin(),
     request: {
       headers: z.object({ "if-match": z.string().optional() }),
       body: { content: { "application/json": { schema: RemoteConfigSchema } }, required: true },
@@ -99,7 +99,7 @@ adminRoutes.openapi(
     operationId: "getMetrics",
     tags: ["admin", "operations"],
     summary: "Prometheus metrics",
-    ...asAdmin,
+    ...asAdmin(),
     responses: {
       200: {
         description: "Prometheus text exposition format 0.0.4",

@@ -4,6 +4,7 @@ import { endSession, refreshSession, startSession, type DeviceInfo } from "../au
 import { insertUserStatement, signInIdentity, type UserRow } from "../auth/queries/users";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { limitAuth } from "../middleware/rate-limit";
 import { asOptionalUser, asPublic, asUser, createRouter, problem, problems } from "../openapi";
 import type { Context } from "hono";
 
@@ -47,10 +48,11 @@ authRoutes.openapi(
     tags: ["auth"],
     summary: "Sign in anonymously (a new user; upgrade later with /v1/auth/oidc)",
     ...asPublic,
+    middleware: [limitAuth("anonymous")],
     request: body(z.object({ deviceId: DeviceId.optional() }).strict()),
     responses: {
       200: { description: "Signed in", ...json(TokenResponse) },
-      ...problems(400, 413, 415, 426),
+      ...problems(400, 413, 415, 426, 429),
     },
   }),
   async (c) => {
@@ -77,6 +79,7 @@ authRoutes.openapi(
       "(same id, anonymous becomes false). An identity that already belongs to a user signs into " +
       "that user; nothing is merged.",
     ...asOptionalUser,
+    middleware: [limitAuth("sign_in")],
     request: body(
       z
         .object({
@@ -89,7 +92,7 @@ authRoutes.openapi(
     ),
     responses: {
       200: { description: "Signed in", ...json(TokenResponse) },
-      ...problems(400, 413, 415, 426),
+      ...problems(400, 413, 415, 426, 429),
       401: problem(401, "invalid_id_token, or unauthorized: the bearer sent is not a valid access token"),
     },
   }),
@@ -137,13 +140,14 @@ authRoutes.openapi(
       "Re-presenting the immediately previous refresh token within 10 seconds of its use is a " +
       "retry and gets a working pair. Any other reuse revokes the session: 401 refresh_token_reused.",
     ...asPublic,
+    middleware: [limitAuth("refresh")],
     request: body(z.object({ refreshToken: z.string().min(1).max(512) }).strict()),
     responses: {
       200: {
         description: "A new pair",
         ...json(TokenResponse.omit({ user: true }).openapi("RefreshResponse")),
       },
-      ...problems(400, 413, 415, 426),
+      ...problems(400, 413, 415, 426, 429),
       401: problem(401, "invalid_refresh_token, or refresh_token_reused (the session is revoked)"),
     },
   }),

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { notFound } from "../errors";
+import { limitPerUser } from "../middleware/rate-limit";
 import { asUser, createRouter, problems } from "../openapi";
 import { listInbox, markInboxRead } from "../push/inbox/queries";
 
@@ -23,7 +24,7 @@ notificationsRoutes.openapi(
     tags: ["notifications"],
     summary: "The caller's in-app inbox, newest first",
     description: "`cursor` is the previous page's `cursor` (a number); `limit` 1..100, default 20.",
-    ...asUser(),
+    ...asUser(limitPerUser("inbox_read")),
     request: {
       query: z.object({
         cursor: z
@@ -44,7 +45,7 @@ notificationsRoutes.openapi(
           "application/json": { schema: z.object({ items: z.array(Item), cursor: z.number().nullable() }) },
         },
       },
-      ...problems(400, 401, 426),
+      ...problems(400, 401, 426, 429),
     },
   }),
   async (c) => {

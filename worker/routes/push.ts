@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, invalidBody, invalidQuery, notFound } from "../errors";
+import { limitPerAdminKey } from "../middleware/rate-limit";
 import { asAdmin, asUser, createRouter, problems } from "../openapi";
 import { cancelCampaign, createCampaign } from "../push/campaigns/campaigns";
 import { validateCampaignPayload } from "../push/campaigns/message";
@@ -30,11 +31,11 @@ pushRoutes.openapi(
       "An optional `Idempotency-Key` header (1-255 visible ASCII characters) makes a retry return the " +
       "same campaign; reusing it for a different body is 409 idempotency_conflict. Target criteria combine " +
       "with AND (lists with OR); `target: {}` reaches every device with a live push token.",
-    ...asAdmin,
+    ...asAdmin(limitPerAdminKey("campaign_create")),
     request: { body: { content: { "application/json": { schema: CampaignBody } }, required: true } },
     responses: {
       202: { description: "Accepted", content: { "application/json": { schema: Created } } },
-      ...problems(400, 401, 403, 409, 413, 415),
+      ...problems(400, 401, 403, 409, 413, 415, 429),
     },
   }),
   async (c) => {
@@ -67,7 +68,7 @@ pushRoutes.openapi(
     operationId: "getCampaign",
     tags: ["push", "admin"],
     summary: "A campaign's status and delivery stats (admin)",
-    ...asAdmin,
+    ...asAdmin(),
     request: { params: z.object({ id: Id }) },
     responses: {
       200: { description: "The campaign", content: { "application/json": { schema: CampaignView } } },
@@ -105,7 +106,7 @@ pushRoutes.openapi(
     description:
       "204 also when the campaign was already cancelled. A campaign that has been sent completely " +
       "cannot be cancelled: 409 conflict.",
-    ...asAdmin,
+    ...asAdmin(),
     request: { params: z.object({ id: Id }) },
     responses: { 204: { description: "Cancelled" }, ...problems(400, 401, 403, 404, 409) },
   }),

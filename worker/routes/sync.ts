@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError, forbidden, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
+import { limitPerUser } from "../middleware/rate-limit";
 import { asUser, createRouter, problem, problems } from "../openapi";
 import { countMetric } from "../ops/metrics";
 import { spaceUnavailable, syncFailureError } from "../sync/failures";
@@ -67,7 +68,7 @@ const pushRoute = createRoute({
   operationId: "pushMutations",
   tags: ["sync"],
   summary: "Apply a batch of mutations in server order (retries are safe)",
-  ...asUser(pushLimits),
+  ...asUser(limitPerUser("sync_push"), pushLimits),
   request: {
     params: SpaceIdParam,
     body: { content: { "application/json": { schema: pushBodySchema } }, required: true },
@@ -77,7 +78,7 @@ const pushRoute = createRoute({
       description: "Applied in server order",
       content: { "application/json": { schema: pushResponseSchema } },
     },
-    ...problems(400, 401, 415, 426, 503),
+    ...problems(400, 401, 415, 426, 429, 503),
     403: problem(403, "Viewer, or another user's clientId"),
     404: problem(404, "No such space (or not a member)"),
     409: problem(409, "mutation_gap: nothing applied"),
