@@ -7,9 +7,9 @@ import { getKeyRing } from "./keys";
 import { getVerified, rememberVerified } from "./verified-cache";
 
 /** Access tokens live 15 minutes: revocation is also enforced per request (see sessions-cache.ts). */
-export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 
-export interface AccessTokenClaims {
+interface AccessTokenClaims {
   /** User id. */
   sub: string;
   /** Session id: revoking the session ends the token. */

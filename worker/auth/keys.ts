@@ -18,7 +18,7 @@ export interface PublicJwk {
   use: "sig";
 }
 
-export interface KeyRing {
+interface KeyRing {
   signing: { kid: string; key: CryptoKey };
   /** Verification keys by `kid`. */
   verifying: Map<string, CryptoKey>;

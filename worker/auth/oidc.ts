@@ -6,7 +6,7 @@
  */
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 
-export interface OidcProvider {
+interface OidcProvider {
   name: string;
   issuer: string;
   jwksUri: string;
@@ -14,11 +14,11 @@ export interface OidcProvider {
 }
 
 /** Signature algorithms accepted for ID tokens. Never `none`, never HMAC (key confusion). */
-export const ID_TOKEN_ALGORITHMS = ["RS256", "ES256"];
+const ID_TOKEN_ALGORITHMS = ["RS256", "ES256"];
 /** Clock skew tolerated on `exp`, `iat` and `nbf`. */
-export const ID_TOKEN_CLOCK_TOLERANCE_SECONDS = 60;
+const ID_TOKEN_CLOCK_TOLERANCE_SECONDS = 60;
 /** An ID token is for signing in now: one issued longer ago than this is refused. */
-export const ID_TOKEN_MAX_AGE_SECONDS = 24 * 60 * 60;
+const ID_TOKEN_MAX_AGE_SECONDS = 24 * 60 * 60;
 
 export class InvalidIdToken extends Error {
   override name = "InvalidIdToken";
@@ -85,7 +85,7 @@ export async function nonceMatches(claim: unknown, nonce: string): Promise<boole
   return claim.toLowerCase() === hex;
 }
 
-export interface VerifiedIdToken {
+interface VerifiedIdToken {
   provider: string;
   issuer: string;
   subject: string;

@@ -49,7 +49,7 @@ export interface RefreshTokenState {
   sessionExpiresAt: number;
 }
 
-export type RefreshVerdict = "rotate" | "retry" | "reuse" | "invalid";
+type RefreshVerdict = "rotate" | "retry" | "reuse" | "invalid";
 
 /** The decision for a presented refresh token, given its state before any change (pure). */
 export function classifyRefresh(

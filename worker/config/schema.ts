@@ -5,8 +5,8 @@ import { parseRange, parseSemver } from "../lib/semver";
  * The remote config document an admin PUTs (and reads back). Strict: unknown fields anywhere are
  * `invalid_body`. Validation here is the only gate, so evaluation can trust every value it sees.
  */
-export const MAX_FLAGS = 500;
-export const MAX_RULES_PER_FLAG = 50;
+const MAX_FLAGS = 500;
+const MAX_RULES_PER_FLAG = 50;
 
 const STORE_SCHEMES = new Set(["https:", "itms-apps:", "market:"]);
 
@@ -29,9 +29,9 @@ const VersionRange = z
   .refine((v) => parseRange(v) !== null, "must be a semver range such as >=3.2.0 <4");
 
 /** A language tag or prefix (`de`, `de-CH`, `zh-Hant`), matched by prefix on subtag boundaries. */
-export const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/;
+const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/;
 
-export const PlatformPolicySchema = z
+const PlatformPolicySchema = z
   .strictObject({
     minVersion: Version.openapi({ example: "3.0.0" }),
     storeUrl: z
@@ -47,7 +47,7 @@ export const FlagValueSchema = z
   .union([z.boolean(), z.number(), z.string().max(1024), z.null()])
   .openapi("FlagValue");
 
-export const FlagRuleSchema = z
+const FlagRuleSchema = z
   .strictObject({
     platforms: z
       .array(z.enum(["ios", "android"]))
@@ -67,7 +67,7 @@ export const FlagRuleSchema = z
 
 const jsonType = (v: unknown) => (v === null ? "null" : typeof v);
 
-export const FlagSchema = z
+const FlagSchema = z
   .strictObject({
     default: FlagValueSchema,
     rules: z.array(FlagRuleSchema).max(MAX_RULES_PER_FLAG).default([]),
@@ -86,7 +86,7 @@ export const FlagSchema = z
   })
   .openapi("Flag");
 
-export const FLAG_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const FLAG_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export const RemoteConfigSchema = z
   .strictObject({

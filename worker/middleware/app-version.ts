@@ -9,7 +9,7 @@ import { compareVersions } from "../lib/semver";
  * store URL) and `/healthz` (the contract's two), plus the public, app-independent documents —
  * the JWKS other services verify tokens with and the API docs — which no app build calls.
  */
-export function isVersionPolicyExempt(path: string): boolean {
+function isVersionPolicyExempt(path: string): boolean {
   return (
     path === "/v1/config" ||
     path === "/healthz" ||

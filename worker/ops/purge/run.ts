@@ -19,14 +19,14 @@ const BATCH_SIZE = 500;
 /** Rounds per kind per run: ≤ 40 × 500 = 20,000 rows of each kind a run, ≤ 160 queries. */
 const MAX_ROUNDS = 40;
 
-export interface PurgeOptions {
+interface PurgeOptions {
   now?: number;
   batchSize?: number;
   maxRounds?: number;
 }
 
 /** Rows removed by one run, per kind (the metric's `kind` label). */
-export interface PurgeCounts {
+interface PurgeCounts {
   sessions: number;
   refresh_tokens: number;
   push_deliveries: number;
@@ -34,7 +34,7 @@ export interface PurgeCounts {
   tombstones: number;
 }
 
-export interface PurgeReport {
+interface PurgeReport {
   removed: PurgeCounts;
   /** False when a kind still had rows after its last round, or failed (the next run goes on). */
   complete: boolean;
