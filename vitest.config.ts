@@ -15,7 +15,11 @@ export default defineConfig({
     onConsoleLog: (log, type) => !(type === "stdout" && log.startsWith('{"requestId"')),
     projects: [
       {
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "test/client/**/*.test.ts"],
+          environment: "node",
+        },
       },
       {
         plugins: [
