@@ -37,8 +37,8 @@ export interface OutpostOptions {
   /** Default: generated once and kept in storage. */
   deviceId?: string;
   fetch?: FetchLike;
-  /** Default: the global WebSocket; without one, pokes are off (pulls still run on every trigger). */
-  WebSocket?: WebSocketFactory;
+  /** Default: the global WebSocket; `null` or none: no pokes (pulls still run on every other trigger). */
+  WebSocket?: WebSocketFactory | null;
   hints?: () => ClientHints;
   timers?: Timers;
   /** The device clock (tests move it to expire tokens). */
@@ -92,7 +92,7 @@ export class Outpost {
       http,
       storage,
       tokens,
-      WebSocket: options.WebSocket ?? globalWebSocket(),
+      WebSocket: options.WebSocket === null ? undefined : (options.WebSocket ?? globalWebSocket()),
       timers,
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       random,
