@@ -1,4 +1,5 @@
-import type { StartedWorker } from "./start-worker";
+import type { MemoryStorage } from "./client-harness";
+import { fetchJson, type StartedWorker } from "./start-worker";
 
 export interface ServerRow {
   collection: string;
@@ -7,29 +8,32 @@ export interface ServerRow {
   value: Record<string, unknown>;
 }
 
-/** The server's truth for a space, read from D1 itself rather than through the API under test. */
-export async function serverState(worker: StartedWorker, spaceId: string) {
-  const db = await worker.mf.getD1Database("DB");
-  const space = await db
-    .prepare("SELECT version FROM spaces WHERE id = ?")
-    .bind(spaceId)
-    .first<{ version: number }>();
-  const rows = await db
-    .prepare("SELECT collection, key, version, value FROM records WHERE space_id = ? AND deleted = 0")
-    .bind(spaceId)
-    .all<{ collection: string; key: string; version: number; value: string }>();
-  const clients = await db
-    .prepare("SELECT client_id AS clientId, last_mutation_id AS last FROM sync_clients WHERE space_id = ?")
-    .bind(spaceId)
-    .all<{ clientId: string; last: number }>();
-  const live: ServerRow[] = rows.results
-    .map((r) => ({ ...r, value: JSON.parse(r.value) as Record<string, unknown> }))
-    .sort((a, b) => (a.key < b.key ? -1 : 1));
-  return {
-    version: space?.version ?? 0,
-    live,
-    clients: new Map(clients.results.map((c) => [c.clientId, c.last])),
-  };
+/** The access token an app holds (for the calls the SDK does not wrap: spaces, members). */
+export function tokenOf(storage: MemoryStorage): string {
+  return (JSON.parse(storage.snapshot().get("outpost:session") ?? "{}") as { accessToken: string })
+    .accessToken;
+}
+
+/**
+ * The server's state of a space, read with a raw paginated pull from 0 (no SDK code involved):
+ * its version (the cursor of the last page: one per applied change) and its live records.
+ */
+export async function serverState(worker: StartedWorker, spaceId: string, storage: MemoryStorage) {
+  const live: ServerRow[] = [];
+  let cursor = 0;
+  for (;;) {
+    const res = await fetchJson<{
+      changes: Array<ServerRow & { deleted: boolean }>;
+      cursor: number;
+      hasMore: boolean;
+    }>(worker.url, `/v1/sync/${spaceId}/pull?cursor=${cursor}&limit=1000`, { token: tokenOf(storage) });
+    if (res.status !== 200) throw new Error(`pull answered ${res.status}`);
+    for (const c of res.body.changes) if (!c.deleted) live.push(c);
+    cursor = res.body.cursor;
+    if (!res.body.hasMore) break;
+  }
+  live.sort((a, b) => (a.key < b.key ? -1 : 1));
+  return { version: cursor, live };
 }
 
 /** `{ key: value }` of one collection, for comparing with an SDK's `list()`. */
