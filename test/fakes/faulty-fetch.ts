@@ -26,6 +26,8 @@ export interface SeenRequest {
  */
 export class FaultyFetch {
   offline = false;
+  /** Headers added to every response (e.g. an `Outpost-Bookmark` before the server sends one). */
+  inject: Record<string, string> = {};
   readonly seen: SeenRequest[] = [];
   private rules: Array<{ match: (r: SeenRequest) => boolean; fault: Fault; times: number }> = [];
 
@@ -64,7 +66,9 @@ export class FaultyFetch {
     req.status = res.status;
     if (fault === "lose-response") throw new TypeError("fetch failed (connection reset)");
     if (fault === "hang-after-send") return new Promise<ResponseLike>(() => undefined);
-    return { status: res.status, headers: res.headers, text: async () => text };
+    const headers = new Headers(res.headers);
+    for (const [name, value] of Object.entries(this.inject)) headers.set(name, value);
+    return { status: res.status, headers, text: async () => text };
   };
 }
 
