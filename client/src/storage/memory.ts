@@ -1,7 +1,7 @@
 import type { OutpostStorage } from "./types";
 
 /** In-memory storage for tests and Node tools. Two Outposts on one instance share it like an app and its extension. */
-export function memoryStorage(initial?: Iterable<[string, string]>): OutpostStorage & {
+export function memoryStorage(initial?: Iterable<[string, string]>): Required<OutpostStorage> & {
   /** A copy of every entry (tests use it to inspect what a killed app left behind). */
   snapshot(): Map<string, string>;
 } {
