@@ -28,6 +28,7 @@ export class Runner {
   private requested = 0;
   private completed = 0;
   private running: Promise<void> | undefined;
+  private runningUpTo = 0;
   private attempt = 0;
   private retryTimer: TimerHandle | undefined;
 
@@ -42,15 +43,24 @@ export class Runner {
     if (pull) this.want.pull = true;
     const ticket = ++this.requested;
     while (this.completed < ticket) {
-      this.running ??= this.drain().finally(() => {
-        this.running = undefined;
-      });
-      await this.running;
+      if (!this.running) {
+        this.runningUpTo = this.requested;
+        this.running = this.drain(this.runningUpTo).finally(() => {
+          this.running = undefined;
+        });
+      }
+      // A drain that began before this call may fail before it reached our request: then we
+      // start our own rather than report a failure that predates us.
+      const coversUs = this.runningUpTo >= ticket;
+      try {
+        await this.running;
+      } catch (error) {
+        if (coversUs) throw error;
+      }
     }
   }
 
-  private async drain(): Promise<void> {
-    const upTo = this.requested;
+  private async drain(upTo: number): Promise<void> {
     this.o.onState({ syncing: true });
     let pulled = false;
     try {
