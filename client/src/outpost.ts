@@ -66,6 +66,7 @@ export class Outpost {
   readonly config: Config;
   private readonly events = new Emitter<OutpostEvents>();
   private deviceId: string;
+  private readonly http: Http;
 
   constructor(options: OutpostOptions) {
     const storage = serialWrites(withKeyIndex(options.storage));
@@ -74,7 +75,7 @@ export class Outpost {
     const random = options.random ?? Math.random;
     this.deviceId = options.deviceId ?? "";
     const httpEvents = new Emitter<HttpEvents>();
-    const http = new Http({
+    const http = (this.http = new Http({
       baseUrl: options.baseUrl,
       fetch: options.fetch ?? globalFetch(),
       storage,
@@ -83,7 +84,7 @@ export class Outpost {
       deviceHeaders: () => this.headers(options),
       events: httpEvents,
       now,
-    });
+    }));
     const authEvents = new Emitter<AuthEvents>();
     const tokens = new TokenKeeper({ http, storage, timers, now, events: authEvents });
     http.tokens = tokens;
@@ -140,6 +141,23 @@ export class Outpost {
   /** `upgradeRequired` on any 426; `signedOut` when the session ended (with the reason). */
   on<K extends keyof OutpostEvents>(event: K, listener: (payload: OutpostEvents[K]) => void): () => void {
     return this.events.on(event, listener);
+  }
+
+  /**
+   * Any other API call (spaces, members, sessions, screens…) with everything the SDK adds:
+   * device headers, bookmark, bearer with refresh and one retry after a 401, OutpostError on
+   * failure. Resolves with the parsed JSON body (undefined for 204).
+   */
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: {
+      body?: unknown;
+      auth?: "required" | "optional" | "none";
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<T> {
+    return (await this.http.request<T>(method, path, options)).body;
   }
 
   /** This install's id (sent as X-Device-Id). */

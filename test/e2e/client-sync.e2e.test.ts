@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryStorage } from "../../client/src/index";
 import { isPull, isPush } from "../fakes/faulty-fetch";
 import { startFlakyProxy } from "../fakes/flaky-proxy";
-import { eventually, launch, type MemoryStorage, type TestApp } from "./client-harness";
-import { byKey, serverState, tokenOf } from "./client-server-state";
-import { fetchJson, type StartedWorker, startWorker } from "./start-worker";
+import { eventually, launch, type TestApp } from "./client-harness";
+import { byKey, serverState } from "./client-server-state";
+import { type StartedWorker, startWorker } from "./start-worker";
 
 // The SDK against the real Worker over real sockets: the app killed at every step of a push,
 // lost responses, gaps, resyncs, and edits surfacing as events when the server says no.
@@ -32,21 +32,16 @@ async function idToken(sub: string) {
   return { provider: worker.fakes.oidc.name, idToken, nonce };
 }
 
-async function sharedSpace(owner: MemoryStorage, members: string[]): Promise<string> {
-  const created = await fetchJson<{ id: string }>(worker.url, "/v1/spaces", {
-    method: "POST",
-    token: tokenOf(owner),
-    json: { name: "Trip" },
+/** A shared space created through the SDK's generic request (the SDK wraps no spaces API). */
+async function sharedSpace(owner: TestApp, members: string[]): Promise<string> {
+  const created = await owner.outpost.request<{ id: string }>("POST", "/v1/spaces", {
+    body: { name: "Trip" },
   });
-  for (const userId of members) {
-    const added = await fetchJson(worker.url, `/v1/spaces/${created.body.id}/members`, {
-      method: "POST",
-      token: tokenOf(owner),
-      json: { userId, role: "editor" },
+  for (const userId of members)
+    await owner.outpost.request("POST", `/v1/spaces/${created.id}/members`, {
+      body: { userId, role: "editor" },
     });
-    expect(added.status).toBe(200);
-  }
-  return created.body.id;
+  return created.id;
 }
 
 async function signedIn(storage = memoryStorage()) {
@@ -190,7 +185,7 @@ describe("@outpost/client sync against the Worker", () => {
   it("surfaces reject-policy conflicts and rejected mutations as events and rolls local state back", async () => {
     const alice = await signedIn();
     const bob = await signedIn();
-    const spaceId = await sharedSpace(alice.storage, [bob.user.id]);
+    const spaceId = await sharedSpace(alice.app, [bob.user.id]);
     const a = alice.app.outpost.sync.space(spaceId);
     const b = bob.app.outpost.sync.space(spaceId);
     await a.put("notes", "n1", { title: "Plan", body: "" });

@@ -88,11 +88,8 @@ export class Auth {
     await this.http.request("POST", "/v1/auth/logout", { auth: "required" }).catch(() => undefined);
     await this.beforeSignOut(user.id);
     const own = await this.storage.getMany(userPrefix(user.id));
-    await this.storage.setMany([
-      [KEYS.session, null],
-      [KEYS.push, null],
-      ...own.map(([key]): [string, null] => [key, null]),
-    ]);
+    // The push registration stays: the next user to sign in on this device re-registers it.
+    await this.storage.setMany([[KEYS.session, null], ...own.map(([key]): [string, null] => [key, null])]);
     this.events.emit("signedOut", { reason: "user" });
     await this.tokens.save(null);
   }
