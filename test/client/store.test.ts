@@ -92,6 +92,50 @@ describe("SpaceStore (the durable queue)", () => {
     expect((await load(r.storage)).pending[0]).toMatchObject({ baseVersion: 5 });
   });
 
+  it("bases a chained edit on the last of several earlier edits that landed in one push", async () => {
+    const store = await load(recording().storage);
+    await store.enqueue("put", "notes", "n", { title: "a" });
+    await store.enqueue("patch", "notes", "n", { title: "b" });
+    await store.enqueue("patch", "notes", "n", { title: "c" });
+    const note = (version: number, title: string) => ({
+      ...rec("n", version, { title }),
+      collection: "notes",
+    });
+    await store.acknowledge({
+      lastMutationId: 2,
+      version: 8,
+      results: [
+        { id: 1, status: "applied", record: note(7, "a") },
+        { id: 2, status: "applied", record: note(8, "b") },
+      ],
+    });
+    expect(store.pending).toEqual([
+      { id: 3, collection: "notes", key: "n", op: "patch", value: { title: "c" }, baseVersion: 8 },
+    ]);
+  });
+
+  it("makes a chained edit carry the stale base when the edit before it conflicted", async () => {
+    const store = await load(recording().storage);
+    await store.applyPage({
+      changes: [{ ...rec("n", 3, { title: "a" }), collection: "notes" }],
+      cursor: 3,
+      hasMore: false,
+      lastMutationId: 0,
+    });
+    await store.enqueue("patch", "notes", "n", { title: "mine" });
+    await store.enqueue("patch", "notes", "n", { title: "mine too" });
+    await store.acknowledge({
+      lastMutationId: 1,
+      version: 5,
+      results: [
+        { id: 1, status: "conflict", record: { ...rec("n", 5, { title: "theirs" }), collection: "notes" } },
+      ],
+    });
+    expect(store.pending[0]).toMatchObject({ id: 2, baseVersion: 3 });
+    expect(store.pending[0]!.chained).toBeUndefined();
+    expect(store.view.get("notes", "n")).toEqual({ title: "mine too" });
+  });
+
   it("keeps showing a retried push's edits (acknowledged without results) until a pull brings them", async () => {
     const store = await load(recording().storage);
     await store.enqueue("put", "tasks", "t", { title: "mine" });

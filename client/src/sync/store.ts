@@ -132,7 +132,9 @@ export class SpaceStore {
     const m: PendingMutation = { id: this.nextId(), collection, key, op };
     if (value !== undefined) m.value = value;
     const base = this.server.get(id);
-    if (this.pending.some((p) => p.collection === collection && p.key === key)) m.chained = true;
+    const same = (p: PendingMutation) => p.collection === collection && p.key === key;
+    // On top of our own unacknowledged (or not yet pulled) edit: its landing version is unknown.
+    if (this.pending.some(same) || this.settling.some((s) => same(s.m))) m.chained = true;
     else if (base) m.baseVersion = base.version;
     this.pending.push(m);
     const changed = this.refresh([id]);
@@ -178,20 +180,27 @@ export class SpaceStore {
     const byId = new Map(res.results.map((r) => [r.id, r]));
     const done = this.pending.filter((m) => m.id <= res.lastMutationId);
     this.pending = this.pending.filter((m) => m.id > res.lastMutationId);
-    const rebased: PendingMutation[] = [];
+    // Per record, the version a chained follower is now based on: the last of ours that landed,
+    // or, after a conflict, the stale base the user edited from (so the follower conflicts too).
+    const bases = new Map<string, number>();
     for (const m of done) {
       const r = byId.get(m.id);
+      const id = rid(m.collection, m.key);
       entries.push([this.keys.mutation(m.id), null]);
-      ids.add(rid(m.collection, m.key));
+      ids.add(id);
       if (r?.record) this.setServer(r.record, entries, ids);
       if (!r) this.settling.push({ m, until: res.version });
-      const next = this.pending.find((p) => p.collection === m.collection && p.key === m.key);
-      if (next?.chained && r?.status === "applied" && r.record) {
-        delete next.chained;
-        next.baseVersion = r.record.version;
-        entries.push(this.mutationEntry(next));
-        rebased.push(next);
-      }
+      if (r?.status === "applied" && r.record) bases.set(id, r.record.version);
+      else if (r?.status === "conflict" && m.baseVersion !== undefined) bases.set(id, m.baseVersion);
+    }
+    const rebased: PendingMutation[] = [];
+    for (const [id, base] of bases) {
+      const next = this.pending.find((p) => rid(p.collection, p.key) === id);
+      if (!next?.chained) continue;
+      delete next.chained;
+      next.baseVersion = base;
+      entries.push(this.mutationEntry(next));
+      rebased.push(next);
     }
     this.meta.lastMutationId = Math.max(this.meta.lastMutationId, res.lastMutationId);
     entries.push(this.metaEntry());
