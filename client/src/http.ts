@@ -28,6 +28,8 @@ export interface RequestOptions {
   /** `required`: bearer or fail; `optional`: bearer when signed in; `none`: never. */
   auth?: "required" | "optional" | "none";
   headers?: Record<string, string>;
+  /** Overrides the client's timeout for this request (body included). */
+  timeoutMs?: number;
 }
 
 export interface HttpResult<T> {
@@ -125,7 +127,8 @@ export class Http {
       body = JSON.stringify(options.body);
     }
     const controller = newAbortController();
-    const timer = this.options.timers.setTimeout(() => controller?.abort(), this.options.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const timer = this.options.timers.setTimeout(() => controller?.abort(), timeoutMs);
     let res: Received;
     try {
       // The body is read under the same timeout: a response that stalls mid-body is lost too.

@@ -22,10 +22,15 @@ export interface TokenKeeperOptions {
 
 /** Refresh this long before expiry, so a request never leaves with a token about to lapse. */
 const EXPIRY_SKEW_MS = 60_000;
-/** Covers three refresh attempts (timeouts included) by the instance holding the lock. */
+/** Covers three refresh attempts (timeouts included, see below) by the instance holding the lock. */
 const LOCK_LEASE_MS = 30_000;
-/** The server treats the previous token as a retry for 10 s: retry a lost response well inside it. */
+/**
+ * The server treats the previous token as a retry for 10 s after it first saw it: three attempts
+ * of at most 4 s each, 0.2 s and 1 s apart, all start inside that window (0, ≤ 4.2, ≤ 9.2 s) and
+ * end (≤ 13.2 s) well inside the lock's lease, so no other instance presents the token meanwhile.
+ */
 const RETRY_DELAYS_MS = [200, 1_000];
+const REFRESH_TIMEOUT_MS = 4_000;
 const FATAL = new Set(["refresh_token_reused", "invalid_refresh_token"]);
 
 /**
@@ -113,6 +118,7 @@ export class TokenKeeper implements TokenSource {
         const res = await this.o.http.request<TokenResponse>("POST", "/v1/auth/refresh", {
           auth: "none",
           body: { refreshToken: stored.refreshToken },
+          timeoutMs: REFRESH_TIMEOUT_MS,
         });
         const next: Session = {
           accessToken: res.body.accessToken,
