@@ -28,5 +28,6 @@ export default defineConfig({
     host: "127.0.0.1",
     proxy: { "/v1": { target: apiUrl, changeOrigin: true, ws: true } },
   },
-  build: { target: "es2022", outDir: "dist", emptyOutDir: true },
+  // Beside the Worker's bundle in the root's dist/, which git, ESLint and Prettier already skip.
+  build: { target: "es2022", outDir: "../../dist/demo", emptyOutDir: true },
 });

@@ -154,4 +154,44 @@ describe("the demo app in a browser", () => {
       expect(pageErrors).toEqual([]);
     },
   );
+
+  it(
+    "launches offline with the edits a closed tab queued, and sends them when the network returns",
+    { timeout: 120_000 },
+    async () => {
+      const { page, context } = await openDemo();
+      await signIn(page);
+      await addTask(page, "Call the plumber");
+      await expect.poll(() => pendingOn(page), { timeout: SYNC_TIMEOUT }).toBe(0);
+      // The production build caches its shell through a service worker on the first load.
+      await expect
+        .poll(() => page.evaluate("caches.match('/').then((shell) => shell !== undefined)"), {
+          timeout: SYNC_TIMEOUT,
+        })
+        .toBe(true);
+
+      await context.setOffline(true);
+      await addTask(page, "Written offline");
+      await page.getByRole("checkbox", { name: "Done: Call the plumber" }).check();
+      await expect.poll(() => pendingOn(page), { timeout: SYNC_TIMEOUT }).toBe(2);
+      // The app is killed with two edits queued in IndexedDB, and launched again with no network.
+      await page.close();
+      const again = await context.newPage();
+      again.on("pageerror", (error) => pageErrors.push(error.message));
+      await again.goto(`${demo.url}/`);
+      await again.getByLabel("Your user id").waitFor();
+      expect(await tasksOn(again)).toEqual(["[x] Call the plumber", "[ ] Written offline"]);
+      expect(await pendingOn(again)).toBe(2);
+      await expect.poll(() => connectionOn(again), { timeout: SYNC_TIMEOUT }).toBe("Offline");
+      await screenshot(again, "4-offline-launch");
+
+      await context.setOffline(false);
+      await expect.poll(() => pendingOn(again), { timeout: SYNC_TIMEOUT }).toBe(0);
+      expect(await tasksOn(again)).toEqual(["[x] Call the plumber", "[ ] Written offline"]);
+      // Three changes on the server: both puts and the patch, each applied once.
+      await expect.poll(() => again.getByLabel("Space version").textContent()).toBe("3");
+      await screenshot(again, "5-back-online");
+      expect(pageErrors).toEqual([]);
+    },
+  );
 });

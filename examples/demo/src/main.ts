@@ -2,6 +2,7 @@ import { indexedDbStorage, Outpost } from "@outpost/client";
 import { mountApp } from "./app";
 import { headerCapture } from "./authed-request";
 import { h } from "./dom";
+import { enableOfflineLaunch } from "./offline";
 
 const root = document.getElementById("app");
 
@@ -41,6 +42,7 @@ function browserLocale(): string {
 
 async function main(): Promise<void> {
   if (!root) return;
+  enableOfflineLaunch();
   if (!(await holdTabLock())) {
     showProblem(
       "The demo is already open in another tab of this browser. Use that tab, or open a private " +

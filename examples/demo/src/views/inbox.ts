@@ -1,4 +1,4 @@
-import type { InboxItem, Outpost } from "@outpost/client";
+import { type InboxItem, type Outpost, OutpostError } from "@outpost/client";
 import { fill, h } from "../dom";
 
 /**
@@ -21,11 +21,16 @@ export function inboxView(
       const page = await outpost.push.inbox();
       render(page.items);
     } catch (error) {
-      fail("Loading the inbox")(error);
+      // The inbox is read from the server only; offline is not worth an event.
+      if (error instanceof OutpostError && error.code === "network") {
+        empty.textContent = "Offline: the inbox loads when the network is back.";
+        empty.hidden = list.children.length > 0;
+      } else fail("Loading the inbox")(error);
     }
   };
 
   const render = (items: InboxItem[]) => {
+    empty.textContent = "No notifications.";
     fill(
       list,
       ...items.map((item) => {
