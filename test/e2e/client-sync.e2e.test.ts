@@ -206,4 +206,23 @@ describe("@outpost/client sync against the Worker", () => {
     expect(p.get("tasks", "t")).toEqual(task("Pack bags", true));
     expect(t.get("tasks", "t")).toEqual(task("Pack bags", true));
   });
+
+  it("rolls back a viewer's edits with rejected events instead of retrying them forever", async () => {
+    const owner = await signedIn(worker);
+    const viewer = await signedIn(worker);
+    const spaceId = await sharedSpace(owner.app, [viewer.user.id], "viewer");
+    await owner.app.outpost.sync.space(spaceId).put("tasks", "t", task("owner's"));
+    await owner.app.outpost.sync.space(spaceId).flush();
+    const v = viewer.app.outpost.sync.space(spaceId);
+    await v.flush();
+    const rejected: string[] = [];
+    v.on("rejected", ({ mutation, error }) => rejected.push(`${mutation.key}:${error.code}`));
+    await v.patch("tasks", "t", { done: true });
+    await v.put("tasks", "u", task("viewer's"));
+    expect(v.get("tasks", "t")).toEqual(task("owner's", true));
+    await v.flush();
+    expect(rejected).toEqual(["t:forbidden", "u:forbidden"]);
+    expect(v.status.pending).toBe(0);
+    expect(byKey(v.list("tasks"))).toEqual({ t: task("owner's") });
+  });
 });

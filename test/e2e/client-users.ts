@@ -19,13 +19,17 @@ export async function idToken(worker: StartedWorker, sub: string) {
 }
 
 /** A shared space created through the SDK's generic request (the SDK wraps no spaces API). */
-export async function sharedSpace(owner: TestApp, members: string[]): Promise<string> {
+export async function sharedSpace(
+  owner: TestApp,
+  members: string[],
+  role: "editor" | "viewer" = "editor",
+): Promise<string> {
   const created = await owner.outpost.request<{ id: string }>("POST", "/v1/spaces", {
     body: { name: "Trip" },
   });
   for (const userId of members)
     await owner.outpost.request("POST", `/v1/spaces/${created.id}/members`, {
-      body: { userId, role: "editor" },
+      body: { userId, role },
     });
   return created.id;
 }

@@ -29,7 +29,8 @@ export class SpaceStore {
   /** Acknowledged mutations whose result carried no record (a retried push): replayed until pulled. */
   settling: Array<{ m: PendingMutation; until: number }> = [];
   readonly view = new LocalView();
-  private readonly unsaved = new Set<PendingMutation>();
+  /** Writes in flight per mutation: a renumbering may be queued behind the edit's own write. */
+  private readonly unsaved = new Map<PendingMutation, number>();
   private metaStored = false;
   private readonly keys: ReturnType<typeof spaceKeys>;
 
@@ -106,9 +107,16 @@ export class SpaceStore {
 
   /** Writes entries; the given mutations count as durable only once the write landed. */
   private async write(entries: Entry[], mutations: PendingMutation[] = []): Promise<void> {
-    for (const m of mutations) this.unsaved.add(m);
-    await this.storage.setMany(entries);
-    for (const m of mutations) this.unsaved.delete(m);
+    for (const m of mutations) this.unsaved.set(m, (this.unsaved.get(m) ?? 0) + 1);
+    try {
+      await this.storage.setMany(entries);
+    } finally {
+      for (const m of mutations) {
+        const left = (this.unsaved.get(m) ?? 1) - 1;
+        if (left > 0) this.unsaved.set(m, left);
+        else this.unsaved.delete(m);
+      }
+    }
   }
 
   /** The leading run of pending mutations whose ids are in storage: the only ones to send. */
