@@ -7,7 +7,6 @@ import {
   selectedSpace,
   selectSpace,
 } from "./known-spaces";
-import type { Request } from "./spaces-api";
 import { spacesApi } from "./spaces-api";
 import { accountView } from "./views/account";
 import { eventsView } from "./views/events";
@@ -21,7 +20,7 @@ import { tasksView } from "./views/tasks";
  * Mounts the demo in `root`. The page is rebuilt when the user changes (sign-in, sign-out); within
  * one user only the tasks section is swapped when another space is picked.
  */
-export function mountApp(root: HTMLElement, outpost: Outpost, request: Request): void {
+export function mountApp(root: HTMLElement, outpost: Outpost): void {
   const events = eventsView();
   const report = events.report;
   const status = statusView();
@@ -80,7 +79,7 @@ export function mountApp(root: HTMLElement, outpost: Outpost, request: Request):
       outpost.sync.start();
     };
 
-    const api = spacesApi(request);
+    const api = spacesApi(outpost);
     const setSpaces = (next: KnownSpace[]) => {
       spaces = [
         spaces[0] ?? { id: "me", name: "Personal", role: "owner" },

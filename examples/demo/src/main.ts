@@ -1,6 +1,5 @@
 import { indexedDbStorage, Outpost } from "@outpost/client";
 import { mountApp } from "./app";
-import { headerCapture } from "./authed-request";
 import { h } from "./dom";
 import { enableOfflineLaunch } from "./offline";
 
@@ -55,7 +54,6 @@ async function main(): Promise<void> {
    * it) at an app version every seeded rule accepts. The API is reached on this page's own
    * origin: the Vite server proxies `/v1` to the Worker, so the Worker needs no CORS.
    */
-  const capture = headerCapture();
   const outpost = new Outpost({
     baseUrl: window.location.origin,
     storage: indexedDbStorage("outpost-demo"),
@@ -63,7 +61,6 @@ async function main(): Promise<void> {
     appVersion: "3.2.1",
     locale: browserLocale(),
     hints: () => ({ dpr: window.devicePixelRatio, viewportWidth: window.innerWidth }),
-    fetch: capture.fetch,
   });
   try {
     await outpost.ready;
@@ -73,7 +70,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  mountApp(root, outpost, capture.request(outpost));
+  mountApp(root, outpost);
 }
 
 void main();

@@ -1,7 +1,5 @@
+import type { Outpost } from "@outpost/client";
 import type { KnownSpace } from "./known-spaces";
-
-/** An authenticated JSON call through the SDK (device headers, bearer, refresh on 401). */
-export type Request = (method: "GET" | "POST", path: string, body?: unknown) => Promise<unknown>;
 
 export interface SpacesApi {
   list(): Promise<KnownSpace[]>;
@@ -16,8 +14,11 @@ interface ServerSpace {
   role: KnownSpace["role"];
 }
 
-/** `/v1/spaces`: the one part of the API the SDK does not wrap (spaces are managed, not synced). */
-export function spacesApi(request: Request): SpacesApi {
+/**
+ * `/v1/spaces`: managed, not synced, so the SDK has no wrapper; `outpost.request()` adds the
+ * device headers, the bearer (refreshed, retried once after a 401) and OutpostError.
+ */
+export function spacesApi(outpost: Outpost): SpacesApi {
   // The personal space is addressed as `me` everywhere in the demo, as the SDK's docs do.
   const known = (s: ServerSpace): KnownSpace =>
     s.kind === "personal"
@@ -25,14 +26,16 @@ export function spacesApi(request: Request): SpacesApi {
       : { id: s.id, name: s.name, role: s.role };
   return {
     async list() {
-      const body = (await request("GET", "/v1/spaces")) as { spaces: ServerSpace[] };
+      const body = await outpost.request<{ spaces: ServerSpace[] }>("GET", "/v1/spaces");
       return body.spaces.map(known);
     },
     async create(name) {
-      return known((await request("POST", "/v1/spaces", { name })) as ServerSpace);
+      return known(await outpost.request<ServerSpace>("POST", "/v1/spaces", { body: { name } }));
     },
     async addMember(spaceId, userId, role) {
-      await request("POST", `/v1/spaces/${encodeURIComponent(spaceId)}/members`, { userId, role });
+      await outpost.request("POST", `/v1/spaces/${encodeURIComponent(spaceId)}/members`, {
+        body: { userId, role },
+      });
     },
   };
 }
