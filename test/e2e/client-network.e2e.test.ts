@@ -123,4 +123,23 @@ describe("@outpost/client on a bad network", () => {
     await phone.outpost.close();
     await tablet.outpost.close();
   });
+
+  it("starts syncing by itself after an offline launch once the network is back", async () => {
+    const storage = memoryStorage();
+    const first = await signedIn(worker, storage);
+    first.app.kill();
+    const app = await launch(worker.url, storage);
+    app.net.offline = true;
+    app.outpost.sync.start();
+    const me = app.outpost.sync.space("me");
+    await me.put("tasks", "t", task("queued offline"));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(me.status).toMatchObject({ pending: 1, online: false });
+    app.net.offline = false;
+    await eventually(() => expect(me.status).toMatchObject({ pending: 0, online: true }));
+    expect(byKey((await serverState(worker, first.spaceId, storage)).live)).toEqual({
+      t: task("queued offline"),
+    });
+    await app.outpost.close();
+  });
 });
