@@ -14,6 +14,8 @@ export interface PokeSocketOptions {
 
 /** Ping this often; a socket silent for two intervals is dead (NATs drop idle flows silently). */
 const PING_MS = 25_000;
+/** A handshake that has not finished by then is abandoned (a black-holed network never fails). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * A space's poke socket that reconnects with backoff and jitter until stopped. Each (re)connect
@@ -82,7 +84,9 @@ export class PokeSocket {
       return this.reconnectLater();
     }
     this.ws = ws;
+    this.pingTimer = this.o.timers.setTimeout(() => this.abandon(ws), CONNECT_TIMEOUT_MS);
     ws.onopen = () => {
+      if (this.pingTimer !== undefined) this.o.timers.clearTimeout(this.pingTimer);
       this.attempt = 0;
       this.lastMessage = Date.now();
       this.schedulePing(ws);
@@ -118,14 +122,21 @@ export class PokeSocket {
     };
   }
 
+  /** Gives up on a socket that cannot be trusted and reconnects with backoff. */
+  private abandon(ws: WebSocketLike): void {
+    if (this.ws !== ws) return;
+    try {
+      ws.close(4000, "unresponsive");
+    } catch {
+      // closing a socket that never opened may throw on some hosts
+    }
+    ws.onclose?.({});
+  }
+
   private schedulePing(ws: WebSocketLike): void {
     this.pingTimer = this.o.timers.setTimeout(() => {
       if (this.ws !== ws) return;
-      if (Date.now() - this.lastMessage > 2 * PING_MS) {
-        ws.close(4000, "silent");
-        ws.onclose?.({});
-        return;
-      }
+      if (Date.now() - this.lastMessage > 2 * PING_MS) return this.abandon(ws);
       try {
         ws.send('{"type":"ping"}');
       } catch {
