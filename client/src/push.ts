@@ -1,4 +1,4 @@
-import type { InboxPage } from "./api-types";
+import type { DeviceRegistration, InboxPage } from "./api-types";
 import type { Http } from "./http";
 import { KEYS } from "./keys";
 import type { OutpostStorage } from "./storage/types";
@@ -36,8 +36,8 @@ export class Push {
   async register(registration: PushRegistration): Promise<void> {
     const userId = this.d.userId();
     if (!userId) throw new Error("outpost.push.register(): sign in first");
-    const body: Record<string, unknown> = {
-      platform: this.d.platform,
+    const body: DeviceRegistration = {
+      platform: this.d.platform as DeviceRegistration["platform"],
       pushProvider: registration.provider,
       pushToken: registration.token,
       appVersion: this.d.appVersion,

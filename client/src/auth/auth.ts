@@ -2,7 +2,8 @@ import type { Emitter } from "../emitter";
 import type { Http } from "../http";
 import { KEYS, userPrefix } from "../keys";
 import type { OutpostStorage } from "../storage/types";
-import { toUser, type TokenResponse, type User } from "./session";
+import type { TokenResponseBody } from "../api-types";
+import { toUser, type User } from "./session";
 import type { AuthEvents, TokenKeeper } from "./tokens";
 
 export interface IdTokenSignIn {
@@ -42,7 +43,7 @@ export class Auth {
   }
 
   async signInAnonymously(): Promise<User> {
-    const res = await this.http.request<TokenResponse>("POST", "/v1/auth/anonymous", {
+    const res = await this.http.request<TokenResponseBody>("POST", "/v1/auth/anonymous", {
       auth: "none",
       body: { deviceId: this.deviceId() },
     });
@@ -58,15 +59,14 @@ export class Auth {
     };
     if (input.nonce) body.nonce = input.nonce;
     const upgrade = this.user?.anonymous === true;
-    const res = await this.http.request<TokenResponse>("POST", "/v1/auth/oidc", {
+    const res = await this.http.request<TokenResponseBody>("POST", "/v1/auth/oidc", {
       auth: upgrade ? "optional" : "none",
       body,
     });
     return this.start(res.body);
   }
 
-  private async start(res: TokenResponse): Promise<User> {
-    if (!res.user) throw new Error("sign-in response without a user");
+  private async start(res: TokenResponseBody): Promise<User> {
     const user = toUser(res.user);
     await this.tokens.save({
       accessToken: res.accessToken,

@@ -15,13 +15,6 @@ export interface Session {
   user: User;
 }
 
-export interface TokenResponse {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  user?: { id: string; email?: string | null; anonymous: boolean };
-}
-
 export function toUser(u: { id: string; email?: string | null; anonymous: boolean }): User {
   return u.email
     ? { id: u.id, email: u.email, anonymous: u.anonymous }

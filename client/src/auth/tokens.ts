@@ -5,7 +5,8 @@ import { KEYS } from "../keys";
 import { randomId, sleep, type Timers } from "../platform";
 import type { OutpostStorage } from "../storage/types";
 import { withStorageLock } from "./lock";
-import { readSession, type Session, type TokenResponse, type User } from "./session";
+import type { RefreshResponseBody } from "../api-types";
+import { readSession, type Session, type User } from "./session";
 
 export interface AuthEvents {
   change: User | null;
@@ -115,7 +116,7 @@ export class TokenKeeper implements TokenSource {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.o.http.request<TokenResponse>("POST", "/v1/auth/refresh", {
+        const res = await this.o.http.request<RefreshResponseBody>("POST", "/v1/auth/refresh", {
           auth: "none",
           body: { refreshToken: stored.refreshToken },
           timeoutMs: REFRESH_TIMEOUT_MS,

@@ -2,7 +2,10 @@ import type { Emitter } from "../emitter";
 import { OutpostError } from "../errors";
 import type { Http } from "../http";
 import type { SpaceStore } from "./store";
+import type { ApiSchemas } from "../api-types";
 import type { PendingMutation, PullResponse, PushResponse, SpaceEvents } from "./types";
+
+type WireMutation = ApiSchemas["SyncMutation"];
 
 /** The server's limits: 500 mutations and 1 MiB per push; stay under with room for the envelope. */
 const MAX_BATCH = 500;
@@ -10,15 +13,15 @@ const MAX_BATCH_BYTES = 900_000;
 /** How many gap recoveries one drain attempts before giving up until the next trigger. */
 const MAX_GAP_RECOVERIES = 3;
 
-const wire = (m: PendingMutation) => {
-  const out: Record<string, unknown> = { id: m.id, collection: m.collection, key: m.key, op: m.op };
+const wire = (m: PendingMutation): WireMutation => {
+  const out: WireMutation = { id: m.id, collection: m.collection, key: m.key, op: m.op };
   if (m.value !== undefined) out.value = m.value;
   if (m.baseVersion !== undefined && !m.chained) out.baseVersion = m.baseVersion;
   return out;
 };
 
-function takeBatch(ready: PendingMutation[], max: number): Array<Record<string, unknown>> {
-  const batch: Array<Record<string, unknown>> = [];
+function takeBatch(ready: PendingMutation[], max: number): WireMutation[] {
+  const batch: WireMutation[] = [];
   let bytes = 0;
   for (const m of ready) {
     const w = wire(m);
@@ -58,7 +61,10 @@ export class SpaceEngine {
       let res: { body: PushResponse; headers: { get(n: string): string | null } };
       try {
         res = await this.http.request<PushResponse>("POST", `${this.base}/push`, {
-          body: { clientId: this.store.meta.clientId, mutations: batch },
+          body: {
+            clientId: this.store.meta.clientId,
+            mutations: batch,
+          } satisfies ApiSchemas["SyncPushRequest"],
         });
       } catch (error) {
         if (!(error instanceof OutpostError)) throw error;
