@@ -79,6 +79,44 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `demo-${name}.png`), fullPage: true });
 }
 
+/** What each screen showed if the test fails: the picture, and the Events list in the log. */
+function keepScreensOnFailure(pages: Record<string, Page>): void {
+  onTestFailed(async () => {
+    for (const [name, page] of Object.entries(pages)) {
+      await screenshot(page, `failed-${name}`).catch(() => undefined);
+      const events = await page
+        .getByRole("list", { name: "Events" })
+        .textContent()
+        .catch(() => "");
+      console.error(`${name}'s events: ${events}`);
+    }
+  });
+}
+
+/**
+ * Both sign in; the owner creates a shared space and adds the member by the user id the member's
+ * screen shows; the member refreshes the space list and opens it.
+ */
+async function shareSpace(owner: Page, member: Page, name: string, role: "editor" | "viewer"): Promise<void> {
+  await signIn(owner);
+  const memberId = await signIn(member);
+  await owner.getByLabel("New space name").fill(name);
+  await owner.getByRole("button", { name: "Create space" }).click();
+  const spaceIdOutput = owner.getByLabel("Space id");
+  await expect.poll(() => spaceIdOutput.textContent(), { timeout: SYNC_TIMEOUT }).not.toBe("me");
+  const spaceId = (await spaceIdOutput.textContent()) ?? "";
+  await owner.getByLabel("Member user id").fill(memberId);
+  await owner.getByLabel("Role").selectOption(role);
+  await owner.getByRole("button", { name: "Add member" }).click();
+  await owner.getByRole("list", { name: "Events" }).getByText(`Added ${memberId}`).waitFor();
+
+  await member.getByRole("button", { name: "Refresh spaces" }).click();
+  const picker = member.getByLabel("Space", { exact: true });
+  await picker.locator(`option[value="${spaceId}"]`).waitFor({ state: "attached" });
+  await picker.selectOption(spaceId);
+  await expect.poll(() => member.getByLabel("Space id").textContent()).toBe(spaceId);
+}
+
 describe("the demo app in a browser", () => {
   it(
     "keeps two users' screens of a shared space in step across an offline period",
@@ -86,38 +124,8 @@ describe("the demo app in a browser", () => {
     async () => {
       const alice = await openDemo();
       const bob = await openDemo();
-      // What each screen showed when it failed: the picture and the Events list.
-      onTestFailed(async () => {
-        for (const [name, { page }] of Object.entries({ alice, bob })) {
-          await screenshot(page, `failed-${name}`).catch(() => undefined);
-          const events = await page
-            .getByRole("list", { name: "Events" })
-            .textContent()
-            .catch(() => "");
-          console.error(`${name}'s events: ${events}`);
-        }
-      });
-      await signIn(alice.page);
-      const bobId = await signIn(bob.page);
-
-      // Alice creates a shared space and adds Bob by the user id his screen shows.
-      await alice.page.getByLabel("New space name").fill("Groceries");
-      await alice.page.getByRole("button", { name: "Create space" }).click();
-      const spaceIdOutput = alice.page.getByLabel("Space id");
-      await expect.poll(() => spaceIdOutput.textContent(), { timeout: SYNC_TIMEOUT }).not.toBe("me");
-      const spaceId = (await spaceIdOutput.textContent()) ?? "";
-      await alice.page.getByLabel("Member user id").fill(bobId);
-      await alice.page.getByRole("button", { name: "Add member" }).click();
-      await alice.page.getByRole("list", { name: "Events" }).getByText(`Added ${bobId}`).waitFor();
-
-      // Bob refreshes his spaces and opens it.
-      await bob.page.getByRole("button", { name: "Refresh spaces" }).click();
-      await bob.page
-        .getByLabel("Space", { exact: true })
-        .locator(`option[value="${spaceId}"]`)
-        .waitFor({ state: "attached" });
-      await bob.page.getByLabel("Space", { exact: true }).selectOption(spaceId);
-      await expect.poll(() => bob.page.getByLabel("Space id").textContent()).toBe(spaceId);
+      keepScreensOnFailure({ alice: alice.page, bob: bob.page });
+      await shareSpace(alice.page, bob.page, "Groceries", "editor");
 
       // Online: an edit on one screen reaches the other (a poke, then a pull).
       await addTask(alice.page, "Milk");
@@ -191,6 +199,32 @@ describe("the demo app in a browser", () => {
       // Three changes on the server: both puts and the patch, each applied once.
       await expect.poll(() => again.getByLabel("Space version").textContent()).toBe("3");
       await screenshot(again, "5-back-online");
+      expect(pageErrors).toEqual([]);
+    },
+  );
+
+  it(
+    "shows a viewer's refused edit as an event and rolls it back on screen",
+    { timeout: 120_000 },
+    async () => {
+      const alice = await openDemo();
+      const bob = await openDemo();
+      keepScreensOnFailure({ alice: alice.page, bob: bob.page });
+      await shareSpace(alice.page, bob.page, "Notice board", "viewer");
+      await addTask(alice.page, "Read me");
+      await expect.poll(() => tasksOn(bob.page), { timeout: SYNC_TIMEOUT }).toEqual(["[ ] Read me"]);
+
+      // Viewers may pull but not push: the server refuses, the SDK reports `rejected` and rolls back.
+      await bob.page.getByLabel("New task").fill("Not allowed");
+      await bob.page.getByRole("button", { name: "Add task" }).click();
+      await bob.page
+        .getByRole("list", { name: "Events" })
+        .getByText(/Rejected \(forbidden\): saving task “Not allowed”; rolled back/)
+        .waitFor();
+      await expect.poll(() => tasksOn(bob.page), { timeout: SYNC_TIMEOUT }).toEqual(["[ ] Read me"]);
+      expect(await pendingOn(bob.page)).toBe(0);
+      expect(await tasksOn(alice.page)).toEqual(["[ ] Read me"]);
+      await screenshot(bob.page, "6-viewer-rejected");
       expect(pageErrors).toEqual([]);
     },
   );

@@ -1,4 +1,4 @@
-import type { Outpost, Space } from "@outpost/client";
+import type { Outpost, PendingMutation, Space } from "@outpost/client";
 import { fill, h } from "./dom";
 import {
   type KnownSpace,
@@ -15,6 +15,15 @@ import { inboxView } from "./views/inbox";
 import { spacesView } from "./views/spaces";
 import { statusView } from "./views/status";
 import { tasksView } from "./views/tasks";
+
+const OPS = { put: "saving", patch: "changing", delete: "deleting" } as const;
+
+/** "saving task “Buy milk”", or the key when the mutation carries no title. */
+function describe(mutation: PendingMutation): string {
+  const title = mutation.value?.title;
+  const what = typeof title === "string" ? `“${title}”` : mutation.key;
+  return `${OPS[mutation.op]} ${mutation.collection === "tasks" ? "task" : mutation.collection} ${what}`;
+}
 
 /**
  * Mounts the demo in `root`. The page is rebuilt when the user changes (sign-in, sign-out); within
@@ -34,10 +43,10 @@ export function mountApp(root: HTMLElement, outpost: Outpost): void {
     if (wired.has(id)) return;
     wired.add(id);
     space.on("rejected", ({ mutation, error }) =>
-      report(`Rejected: ${mutation.op} ${mutation.collection}/${mutation.key} (${error.code}); rolled back.`),
+      report(`Rejected (${error.code}): ${describe(mutation)}; rolled back.`),
     );
     space.on("conflict", ({ mutation }) =>
-      report(`Conflict: ${mutation.collection}/${mutation.key} changed on the server; its version kept.`),
+      report(`Conflict: ${describe(mutation)}: changed on the server, its version kept.`),
     );
   };
 
@@ -73,7 +82,7 @@ export function mountApp(root: HTMLElement, outpost: Outpost): void {
       const space = outpost.sync.space(spaceId);
       wire(spaceId, space);
       status.follow(space);
-      const view = tasksView(space, known?.name ?? spaceId, report);
+      const view = tasksView(space, known?.name ?? spaceId, known?.role === "viewer", report);
       stopTasks = view.stop;
       fill(tasksSlot, view.el);
       outpost.sync.start();

@@ -28,6 +28,7 @@ function newTaskKey(): string {
 export function tasksView(
   space: Space,
   spaceName: string,
+  viewer: boolean,
   report: (message: string) => void,
 ): { el: HTMLElement; stop(): void } {
   const list = h("ul", { class: "tasks", "aria-label": "Tasks" });
@@ -92,6 +93,13 @@ export function tasksView(
     "section",
     { "aria-labelledby": "tasks-heading" },
     h("h2", { id: "tasks-heading" }, `Tasks in ${spaceName}`),
+    // Left editable on purpose: the demo shows what the SDK does with a refused edit.
+    viewer &&
+      h(
+        "p",
+        { class: "hint" },
+        "You are a viewer here: the server refuses your edits and the SDK rolls them back (see Events).",
+      ),
     add,
     empty,
     list,
