@@ -1,4 +1,4 @@
-import type { components, paths } from "./generated/api";
+import type { components, paths } from "./generated/api.js";
 
 /**
  * The wire types the SDK uses, taken from the generated OpenAPI types (never hand-written), so

@@ -1,8 +1,8 @@
-import type { RemoteConfig } from "./api-types";
-import { Emitter } from "./emitter";
-import type { Http } from "./http";
-import { KEYS } from "./keys";
-import type { OutpostStorage } from "./storage/types";
+import type { RemoteConfig } from "./api-types.js";
+import { Emitter } from "./emitter.js";
+import type { Http } from "./http.js";
+import { KEYS } from "./keys.js";
+import type { OutpostStorage } from "./storage/types.js";
 
 export type { RemoteConfig };
 

@@ -1,8 +1,8 @@
-import type { Emitter } from "./emitter";
-import { errorFromResponse, networkError, OutpostError, parseRetryAfter, signedOutError } from "./errors";
-import { KEYS } from "./keys";
-import { newAbortController, type FetchLike, type ResponseLike, type Timers } from "./platform";
-import type { OutpostStorage } from "./storage/types";
+import type { Emitter } from "./emitter.js";
+import { errorFromResponse, networkError, OutpostError, parseRetryAfter, signedOutError } from "./errors.js";
+import { KEYS } from "./keys.js";
+import { newAbortController, type FetchLike, type ResponseLike, type Timers } from "./platform.js";
+import type { OutpostStorage } from "./storage/types.js";
 
 export interface UpgradeRequired {
   minVersion: string | null;

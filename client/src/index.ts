@@ -1,16 +1,16 @@
-export { Outpost, type OutpostOptions, type OutpostEvents, type ClientHints } from "./outpost";
-export { OutpostError } from "./errors";
-export { memoryStorage } from "./storage/memory";
-export { indexedDbStorage } from "./storage/indexed-db";
-export type { OutpostStorage } from "./storage/types";
-export type { User } from "./auth/session";
-export type { IdTokenSignIn } from "./auth/auth";
-export type { Space } from "./sync/space";
-export type { Row, SpaceStatus, PendingMutation, Value, WireRecord } from "./sync/types";
-export type { PushRegistration } from "./push";
-export type { RemoteConfig } from "./config";
-export type { UpgradeRequired } from "./http";
-export type { BackoffOptions } from "./backoff";
+export { Outpost, type OutpostOptions, type OutpostEvents, type ClientHints } from "./outpost.js";
+export { OutpostError } from "./errors.js";
+export { memoryStorage } from "./storage/memory.js";
+export { indexedDbStorage } from "./storage/indexed-db.js";
+export type { OutpostStorage } from "./storage/types.js";
+export type { User } from "./auth/session.js";
+export type { IdTokenSignIn } from "./auth/auth.js";
+export type { Space } from "./sync/space.js";
+export type { Row, SpaceStatus, PendingMutation, Value, WireRecord } from "./sync/types.js";
+export type { PushRegistration } from "./push.js";
+export type { RemoteConfig } from "./config.js";
+export type { UpgradeRequired } from "./http.js";
+export type { BackoffOptions } from "./backoff.js";
 export type {
   FetchLike,
   ResponseLike,
@@ -18,5 +18,5 @@ export type {
   WebSocketFactory,
   WebSocketLike,
   Timers,
-} from "./platform";
-export type { InboxItem, InboxPage } from "./api-types";
+} from "./platform.js";
+export type { InboxItem, InboxPage } from "./api-types.js";

@@ -1,10 +1,10 @@
-import { Auth } from "./auth/auth";
-import { TokenKeeper, type AuthEvents } from "./auth/tokens";
-import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
-import { Config } from "./config";
-import { Emitter } from "./emitter";
-import { Http, type HttpEvents, type UpgradeRequired } from "./http";
-import { KEYS } from "./keys";
+import { Auth } from "./auth/auth.js";
+import { TokenKeeper, type AuthEvents } from "./auth/tokens.js";
+import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
+import { Config } from "./config.js";
+import { Emitter } from "./emitter.js";
+import { Http, type HttpEvents, type UpgradeRequired } from "./http.js";
+import { KEYS } from "./keys.js";
 import {
   defaultTimers,
   globalFetch,
@@ -14,12 +14,12 @@ import {
   type FetchLike,
   type Timers,
   type WebSocketFactory,
-} from "./platform";
-import { Push } from "./push";
-import { withKeyIndex } from "./storage/key-index";
-import { serialWrites } from "./storage/serial";
-import type { OutpostStorage } from "./storage/types";
-import { Sync } from "./sync/sync";
+} from "./platform.js";
+import { Push } from "./push.js";
+import { withKeyIndex } from "./storage/key-index.js";
+import { serialWrites } from "./storage/serial.js";
+import type { OutpostStorage } from "./storage/types.js";
+import { Sync } from "./sync/sync.js";
 
 export interface ClientHints {
   saveData?: boolean;

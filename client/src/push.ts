@@ -1,7 +1,7 @@
-import type { DeviceRegistration, InboxPage } from "./api-types";
-import type { Http } from "./http";
-import { KEYS } from "./keys";
-import type { OutpostStorage } from "./storage/types";
+import type { DeviceRegistration, InboxPage } from "./api-types.js";
+import type { Http } from "./http.js";
+import { KEYS } from "./keys.js";
+import type { OutpostStorage } from "./storage/types.js";
 
 export interface PushRegistration {
   provider: "apns" | "fcm";

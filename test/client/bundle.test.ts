@@ -22,3 +22,12 @@ it("bundles for a neutral platform with no imports, within 15 KB min+gzip", asyn
   expect(new TextDecoder().decode(code)).not.toMatch(/\brequire\(|from\s*"node:/);
   expect(gzipSync(code, { level: 9 }).byteLength).toBeLessThanOrEqual(15 * 1024);
 });
+
+it("loads in plain Node from the built package (npm test builds client/dist first)", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const script =
+    'const m = await import("@outpost/client"); const s = m.memoryStorage(); await s.setMany([["k", "v"]]);' +
+    "console.log(JSON.stringify([Object.keys(m).sort(), await s.get('k')]));";
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(JSON.parse(out)).toEqual([["Outpost", "OutpostError", "indexedDbStorage", "memoryStorage"], "v"]);
+});

@@ -1,10 +1,10 @@
-import type { Emitter } from "../emitter";
-import type { Http } from "../http";
-import { KEYS, userPrefix } from "../keys";
-import type { OutpostStorage } from "../storage/types";
-import type { TokenResponseBody } from "../api-types";
-import { toUser, type User } from "./session";
-import type { AuthEvents, TokenKeeper } from "./tokens";
+import type { Emitter } from "../emitter.js";
+import type { Http } from "../http.js";
+import { KEYS, userPrefix } from "../keys.js";
+import type { OutpostStorage } from "../storage/types.js";
+import type { TokenResponseBody } from "../api-types.js";
+import { toUser, type User } from "./session.js";
+import type { AuthEvents, TokenKeeper } from "./tokens.js";
 
 export interface IdTokenSignIn {
   provider: string;

@@ -1,5 +1,5 @@
-import { sleep, type Timers } from "../platform";
-import type { OutpostStorage } from "../storage/types";
+import { sleep, type Timers } from "../platform.js";
+import type { OutpostStorage } from "../storage/types.js";
 
 interface LockRecord {
   owner: string;

@@ -1,5 +1,5 @@
-import { KEYS } from "../keys";
-import type { OutpostStorage } from "../storage/types";
+import { KEYS } from "../keys.js";
+import type { OutpostStorage } from "../storage/types.js";
 
 export interface User {
   id: string;

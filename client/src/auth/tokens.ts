@@ -1,12 +1,12 @@
-import type { Emitter } from "../emitter";
-import { OutpostError, signedOutError } from "../errors";
-import type { Http, TokenSource } from "../http";
-import { KEYS } from "../keys";
-import { randomId, sleep, type Timers } from "../platform";
-import type { OutpostStorage } from "../storage/types";
-import { withStorageLock } from "./lock";
-import type { RefreshResponseBody } from "../api-types";
-import { readSession, type Session, type User } from "./session";
+import type { Emitter } from "../emitter.js";
+import { OutpostError, signedOutError } from "../errors.js";
+import type { Http, TokenSource } from "../http.js";
+import { KEYS } from "../keys.js";
+import { randomId, sleep, type Timers } from "../platform.js";
+import type { OutpostStorage } from "../storage/types.js";
+import { withStorageLock } from "./lock.js";
+import type { RefreshResponseBody } from "../api-types.js";
+import { readSession, type Session, type User } from "./session.js";
 
 export interface AuthEvents {
   change: User | null;

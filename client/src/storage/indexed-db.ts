@@ -1,4 +1,4 @@
-import type { OutpostStorage } from "./types";
+import type { OutpostStorage } from "./types.js";
 
 // Structural IndexedDB types: the core compiles without the DOM library.
 interface IdbRequest<T> {

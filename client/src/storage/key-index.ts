@@ -1,4 +1,4 @@
-import type { OutpostStorage } from "./types";
+import type { OutpostStorage } from "./types.js";
 
 const INDEX_KEY = "outpost:keys";
 

@@ -1,4 +1,4 @@
-import type { OutpostStorage } from "./types";
+import type { OutpostStorage } from "./types.js";
 
 /** In-memory storage for tests and Node tools. Two Outposts on one instance share it like an app and its extension. */
 export function memoryStorage(initial?: Iterable<[string, string]>): Required<OutpostStorage> & {

@@ -1,4 +1,4 @@
-import type { OutpostStorage } from "./types";
+import type { OutpostStorage } from "./types.js";
 
 /**
  * Applies `setMany` calls strictly in call order, whatever the adapter does internally, so a

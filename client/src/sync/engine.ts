@@ -1,9 +1,9 @@
-import type { Emitter } from "../emitter";
-import { OutpostError } from "../errors";
-import type { Http } from "../http";
-import type { SpaceStore } from "./store";
-import type { ApiSchemas } from "../api-types";
-import type { PendingMutation, PullResponse, PushResponse, SpaceEvents } from "./types";
+import type { Emitter } from "../emitter.js";
+import { OutpostError } from "../errors.js";
+import type { Http } from "../http.js";
+import type { SpaceStore } from "./store.js";
+import type { ApiSchemas } from "../api-types.js";
+import type { PendingMutation, PullResponse, PushResponse, SpaceEvents } from "./types.js";
 
 type WireMutation = ApiSchemas["SyncMutation"];
 

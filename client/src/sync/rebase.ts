@@ -1,4 +1,4 @@
-import type { PendingMutation, ServerRecord, Value } from "./types";
+import type { PendingMutation, ServerRecord, Value } from "./types.js";
 
 /**
  * One local edit on top of a value, as the server would apply it: `put` replaces (null fields

@@ -1,6 +1,6 @@
-import { backoffDelay, type BackoffOptions } from "../backoff";
-import { OutpostError } from "../errors";
-import type { TimerHandle, Timers } from "../platform";
+import { backoffDelay, type BackoffOptions } from "../backoff.js";
+import { OutpostError } from "../errors.js";
+import type { TimerHandle, Timers } from "../platform.js";
 
 export interface RunnerSteps {
   push(): Promise<void>;

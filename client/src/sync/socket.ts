@@ -1,5 +1,5 @@
-import { backoffDelay, type BackoffOptions } from "../backoff";
-import type { TimerHandle, Timers, WebSocketFactory, WebSocketLike } from "../platform";
+import { backoffDelay, type BackoffOptions } from "../backoff.js";
+import type { TimerHandle, Timers, WebSocketFactory, WebSocketLike } from "../platform.js";
 
 export interface PokeSocketOptions {
   WebSocket: WebSocketFactory;

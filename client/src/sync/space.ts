@@ -1,8 +1,8 @@
-import { Emitter } from "../emitter";
-import type { OutpostError } from "../errors";
-import type { Runner } from "./runner";
-import type { SpaceStore } from "./store";
-import type { Row, SpaceEvents, SpaceStatus, Value } from "./types";
+import { Emitter } from "../emitter.js";
+import type { OutpostError } from "../errors.js";
+import type { Runner } from "./runner.js";
+import type { SpaceStore } from "./store.js";
+import type { Row, SpaceEvents, SpaceStatus, Value } from "./types.js";
 
 /** `outpost.sync.space(id)`: one space's local data, edits and sync state. */
 export class Space {

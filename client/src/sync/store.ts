@@ -1,8 +1,8 @@
-import { spaceKeys } from "../keys";
-import { randomId } from "../platform";
-import type { OutpostStorage } from "../storage/types";
-import { LocalView } from "./view";
-import { rebase } from "./rebase";
+import { spaceKeys } from "../keys.js";
+import { randomId } from "../platform.js";
+import type { OutpostStorage } from "../storage/types.js";
+import { LocalView } from "./view.js";
+import { rebase } from "./rebase.js";
 import {
   rid,
   type Op,
@@ -11,7 +11,7 @@ import {
   type SpaceMeta,
   type Value,
   type WireRecord,
-} from "./types";
+} from "./types.js";
 
 type Entry = [string, string | null];
 

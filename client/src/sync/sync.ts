@@ -1,14 +1,14 @@
-import type { BackoffOptions } from "../backoff";
-import type { TokenKeeper } from "../auth/tokens";
-import type { Http } from "../http";
-import { userPrefix } from "../keys";
-import type { Timers, WebSocketFactory } from "../platform";
-import type { OutpostStorage } from "../storage/types";
-import { SpaceEngine } from "./engine";
-import { Runner } from "./runner";
-import { PokeSocket } from "./socket";
-import { Space } from "./space";
-import { SpaceStore } from "./store";
+import type { BackoffOptions } from "../backoff.js";
+import type { TokenKeeper } from "../auth/tokens.js";
+import type { Http } from "../http.js";
+import { userPrefix } from "../keys.js";
+import type { Timers, WebSocketFactory } from "../platform.js";
+import type { OutpostStorage } from "../storage/types.js";
+import { SpaceEngine } from "./engine.js";
+import { Runner } from "./runner.js";
+import { PokeSocket } from "./socket.js";
+import { Space } from "./space.js";
+import { SpaceStore } from "./store.js";
 
 export interface SyncDeps {
   http: Http;

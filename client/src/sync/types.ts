@@ -1,5 +1,5 @@
-import type { OutpostError } from "../errors";
-import type { ApiSchemas } from "../api-types";
+import type { OutpostError } from "../errors.js";
+import type { ApiSchemas } from "../api-types.js";
 
 export type Value = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
-import { splitRid, type Row, type ServerRecord, type PendingMutation, type Value } from "./types";
-import { rebase } from "./rebase";
+import { splitRid, type Row, type ServerRecord, type PendingMutation, type Value } from "./types.js";
+import { rebase } from "./rebase.js";
 
 /**
  * The local state apps read: per collection, key → value (server state + pending edits).
