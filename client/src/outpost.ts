@@ -116,9 +116,7 @@ export class Outpost {
     httpEvents.on("reachable", (online) => this.sync.setOnline(online));
     authEvents.on("signedOut", (e) => this.events.emit("signedOut", e));
     // A user change from anywhere (sign-in, a forced sign-out, another instance) switches spaces.
-    authEvents.on("change", (user) => {
-      if (!user) void this.sync.loadUser(null);
-    });
+    authEvents.on("change", (user) => void this.sync.loadUser(user?.id ?? null));
     this.auth.beforeSignOut = () => this.sync.loadUser(null);
     this.auth.afterSignIn = async (user) => {
       await this.sync.loadUser(user.id);

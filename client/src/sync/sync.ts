@@ -30,6 +30,7 @@ interface Opened {
 /** `outpost.sync`: the signed-in user's spaces, their sockets and retry loops. */
 export class Sync {
   private userId: string | null = null;
+  private loading: Promise<void> = Promise.resolve();
   private readonly spaces = new Map<string, Opened>();
   private started = false;
   private onlineNow = true;
@@ -37,10 +38,16 @@ export class Sync {
   constructor(private readonly d: SyncDeps) {}
 
   /** Loads every stored space of `userId` (after it, reads are synchronous); null closes them. */
-  async loadUser(userId: string | null): Promise<void> {
-    if (userId === this.userId) return;
-    await this.closeSpaces();
+  loadUser(userId: string | null): Promise<void> {
+    if (userId === this.userId) return this.loading;
+    // Set at once, so a second call for the same user (sign-in and its change event) joins this one.
     this.userId = userId;
+    this.loading = this.switchTo(userId);
+    return this.loading;
+  }
+
+  private async switchTo(userId: string | null): Promise<void> {
+    await this.closeSpaces();
     if (!userId) return;
     const prefix = userPrefix(userId);
     const bySpace = new Map<string, Array<[string, string]>>();
@@ -52,7 +59,8 @@ export class Sync {
     }
     if (this.userId !== userId) return;
     for (const [spaceId, entries] of bySpace)
-      this.open(SpaceStore.fromEntries(this.d.storage, userId, spaceId, entries));
+      if (!this.spaces.has(spaceId))
+        this.open(SpaceStore.fromEntries(this.d.storage, userId, spaceId, entries));
   }
 
   /** A space of the signed-in user: `"me"` (personal) or a shared space id. */
