@@ -7,9 +7,11 @@ import { launchBrowser } from "./browser";
 import { ROOT, type StartedWorker, startWorker } from "./start-worker";
 
 /**
- * The demo app (examples/demo) in headless Chromium against the real Worker: two users share a
- * space, one goes offline, both edit, the network comes back, and both screens converge. The
- * page is driven only by labels and roles, as a person (or a screen reader) would.
+ * The demo app (examples/demo), production build, in headless Chromium against the real Worker:
+ * two users share a space, one goes offline, both edit, the network comes back, and both screens
+ * converge; a tab closed offline launches again without a network and sends its queue later; a
+ * viewer's refused edit is reported and rolled back. The page is driven only by labels and roles,
+ * as a person (or a screen reader) would.
  */
 
 /** Screenshots kept for people to look at (git-ignored; CI can keep the folder as an artefact). */
