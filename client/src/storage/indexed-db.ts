@@ -50,7 +50,7 @@ const request = <T>(req: IdbRequest<T>): Promise<T> =>
  * IndexedDB storage for the web: one database, one object store of strings. `setMany` is one
  * readwrite transaction, which IndexedDB commits all-or-nothing.
  */
-export function indexedDbStorage(name = "outpost"): OutpostStorage {
+export function indexedDbStorage(name = "outpost"): Required<OutpostStorage> {
   const g = globalThis as unknown as IdbGlobals;
   let db: Promise<IdbDatabase> | undefined;
   const open = () => {
