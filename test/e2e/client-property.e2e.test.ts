@@ -5,9 +5,10 @@ import { launch, type MemoryStorage, type TestApp } from "./client-harness";
 import { byKey, serverState, tokenOf } from "./client-server-state";
 import { fetchJson, type StartedWorker, startWorker } from "./start-worker";
 
-// A property run across three SDK instances of three users sharing a space: random interleavings
-// of edits, offline periods, kills (mid-push included) and pokes (wake) always end with every
-// instance showing exactly the server's state, and every edit applied exactly once.
+// A property run across three SDK instances of three users sharing a space, each started (poke
+// sockets, background retries): random interleavings of edits, offline periods, kills (mid-push
+// included), flushes and wakes always end with every instance showing exactly the server's
+// state, and every edit applied exactly once.
 
 let worker: StartedWorker;
 const storages: MemoryStorage[] = [];
@@ -59,8 +60,14 @@ it("three instances converge to the server's state through edits, offline period
   await fc.assert(
     fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 18 }), async (actions) => {
       const spaceId = await newSharedSpace();
+      // Started, with sockets: pokes arrive and retries run in the background between actions.
+      const start = async (storage: MemoryStorage) => {
+        const started = await launch(worker.url, storage);
+        started.outpost.sync.start();
+        return started;
+      };
       const apps: TestApp[] = [];
-      for (const storage of storages) apps.push(await launch(worker.url, storage, { sockets: false }));
+      for (const storage of storages) apps.push(await start(storage));
       let edits = 0;
       for (const a of actions) {
         const target = apps[a.app]!;
@@ -75,7 +82,7 @@ it("three instances converge to the server's state through edits, offline period
         else if (a.t === "kill") {
           // Killed wherever it is, a push or pull in flight included; relaunched on the same storage.
           target.kill();
-          apps[a.app] = await launch(worker.url, storages[a.app]!, { sockets: false });
+          apps[a.app] = await start(storages[a.app]!);
         } else if (a.t === "flush") void space.flush().catch(() => undefined);
         else await target.outpost.sync.wake();
       }
@@ -89,10 +96,13 @@ it("three instances converge to the server's state through edits, offline period
         expect(t.outpost.sync.space(spaceId).status.pending).toBe(0);
         expect(byKey(t.outpost.sync.space(spaceId).list("tasks"))).toEqual(byKey(server.live));
       }
-      for (const t of apps) t.kill();
+      for (const t of apps) {
+        await t.outpost.close();
+        t.kill();
+      }
     }),
     {
-      numRuns: Number(process.env.OUTPOST_PROPERTY_RUNS ?? 8),
+      numRuns: Number(process.env.OUTPOST_PROPERTY_RUNS ?? 6),
       seed: Number(process.env.OUTPOST_PROPERTY_SEED ?? Date.now() % 1_000_000),
     },
   );
