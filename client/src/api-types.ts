@@ -1,11 +1,10 @@
-import type { components, paths } from "./generated/api.js";
+import type { paths } from "./generated/api.js";
 
 /**
  * The wire types the SDK uses, taken from the generated OpenAPI types (never hand-written), so
- * a server change that breaks the SDK breaks its typecheck.
+ * a server change that breaks the SDK breaks its typecheck. Picked by path and method (binding
+ * in the API contract) rather than by schema component names, which may be renamed freely.
  */
-export type ApiSchemas = components["schemas"];
-
 type Method = "get" | "put" | "post" | "delete";
 
 /** The JSON body of an operation's 200 response. */
@@ -22,9 +21,14 @@ export type BodyJson<P extends keyof paths, M extends Method> = paths[P][M] exte
   ? T
   : never;
 
-export type TokenResponseBody = ApiSchemas["TokenResponse"];
-export type RefreshResponseBody = ApiSchemas["RefreshResponse"];
+export type TokenResponseBody = OkJson<"/v1/auth/anonymous", "post">;
+export type RefreshResponseBody = OkJson<"/v1/auth/refresh", "post">;
 export type DeviceRegistration = BodyJson<"/v1/devices/{deviceId}", "put">;
 export type InboxPage = OkJson<"/v1/notifications", "get">;
 export type InboxItem = InboxPage["items"][number];
 export type RemoteConfig = OkJson<"/v1/config", "get">;
+export type SyncPushRequest = BodyJson<"/v1/sync/{spaceId}/push", "post">;
+export type SyncMutation = SyncPushRequest["mutations"][number];
+export type SyncPushResponse = OkJson<"/v1/sync/{spaceId}/push", "post">;
+export type SyncPullResponse = OkJson<"/v1/sync/{spaceId}/pull", "get">;
+export type SyncRecord = SyncPullResponse["changes"][number];

@@ -2,10 +2,10 @@ import type { Emitter } from "../emitter.js";
 import { OutpostError } from "../errors.js";
 import type { Http } from "../http.js";
 import type { SpaceStore } from "./store.js";
-import type { ApiSchemas } from "../api-types.js";
+import type { SyncMutation, SyncPushRequest } from "../api-types.js";
 import type { PendingMutation, PullResponse, PushResponse, SpaceEvents } from "./types.js";
 
-type WireMutation = ApiSchemas["SyncMutation"];
+type WireMutation = SyncMutation;
 
 /** The server's limits: 500 mutations and 1 MiB per push; stay under with room for the envelope. */
 const MAX_BATCH = 500;
@@ -64,7 +64,7 @@ export class SpaceEngine {
           body: {
             clientId: this.store.meta.clientId,
             mutations: batch,
-          } satisfies ApiSchemas["SyncPushRequest"],
+          } satisfies SyncPushRequest,
         });
       } catch (error) {
         if (!(error instanceof OutpostError)) throw error;

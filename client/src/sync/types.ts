@@ -1,5 +1,5 @@
 import type { OutpostError } from "../errors.js";
-import type { ApiSchemas } from "../api-types.js";
+import type { SyncPullResponse, SyncPushResponse, SyncRecord } from "../api-types.js";
 
 export type Value = Record<string, unknown>;
 
@@ -32,9 +32,9 @@ export interface SpaceMeta {
   lastMutationId: number;
 }
 
-export type WireRecord = ApiSchemas["SyncRecord"];
-export type PushResponse = ApiSchemas["SyncPushResponse"];
-export type PullResponse = ApiSchemas["SyncPullResponse"];
+export type WireRecord = SyncRecord;
+export type PushResponse = SyncPushResponse;
+export type PullResponse = SyncPullResponse;
 
 export interface Row {
   key: string;
