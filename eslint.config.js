@@ -69,6 +69,8 @@ export default tseslint.config(
       "worker-configuration.d.ts",
       "migrations",
       "bench/results",
+      "client/dist",
+      "client/src/generated",
     ],
   },
   js.configs.recommended,

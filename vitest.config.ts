@@ -21,7 +21,11 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "test/client/**/*.test.ts"],
+          environment: "node",
+        },
       },
       {
         plugins: [

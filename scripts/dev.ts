@@ -6,7 +6,9 @@
  *    and URLs), or hand the credentials it already holds back to the fakes, so a restart keeps
  *    working with the same file;
  * 3. apply the D1 migrations locally; 4. start `wrangler dev` on 127.0.0.1:8787;
- * 5. seed demo data through the HTTP API; 6. keep running until Ctrl-C, then stop everything.
+ * 5. seed demo data through the HTTP API; 6. start the demo app's Vite dev server on
+ * 127.0.0.1:5173 (examples/demo, `/v1` proxied to the Worker); 7. keep running until Ctrl-C, then
+ * stop everything.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createPrivateKey } from "node:crypto";
@@ -16,6 +18,7 @@ import { type FakeProviders, type FakeProvidersOptions, startFakeProviders } fro
 import { generateAdminKey, generateSigningKeySet } from "./lib/dev-secrets";
 import { formatDevVar, formatDevVars, parseDevVars } from "./lib/dev-vars";
 import { runQuiet, spawnGroup, stopGroup, waitForHttp } from "./lib/processes";
+import { type DemoServer, startDemoDevServer } from "./lib/demo-server";
 import { providerBindings } from "./lib/provider-bindings";
 import { seed } from "./seed";
 
@@ -25,6 +28,7 @@ const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const HOST = "127.0.0.1";
 const PORT = 8787;
 const FAKE_PORTS = { control: 9700, oidc: 9701, fcm: 9702, apns: 9703 };
+const DEMO_PORT = 5173;
 const URL_BASE = `http://${HOST}:${PORT}`;
 
 const say = (line = "") => console.log(`[outpost] ${line}`);
@@ -177,7 +181,7 @@ function watchLauncher(onGone: () => void): void {
 }
 
 async function main(): Promise<void> {
-  for (const port of [PORT, ...Object.values(FAKE_PORTS)]) {
+  for (const port of [PORT, DEMO_PORT, ...Object.values(FAKE_PORTS)]) {
     if (await portTaken(port)) {
       throw new Error(`port ${port} on ${HOST} is already in use (another \`npm run dev\`?). Stop it first.`);
     }
@@ -191,11 +195,13 @@ async function main(): Promise<void> {
     credentials: existing ? credentialsFrom(existing) : undefined,
   });
   let wrangler: ReturnType<typeof spawnGroup> | undefined;
+  let demo: DemoServer | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("stopping…");
+    await demo?.close().catch(() => undefined);
     if (wrangler) await stopGroup(wrangler);
     await fakes.close();
     process.exit(code);
@@ -258,11 +264,15 @@ async function main(): Promise<void> {
       );
     }
 
+    say(`starting the demo app on http://${HOST}:${DEMO_PORT}`);
+    demo = await startDemoDevServer({ apiUrl: URL_BASE, host: HOST, port: DEMO_PORT });
+
     console.log(
       [
         "",
         "  ┌──────────────────────────────────────────────────────────────────────────┐",
         `    Outpost          ${URL_BASE}   (API docs: ${URL_BASE}/docs)`,
+        `    Demo app         ${demo.url}/   (open it in two windows, one private)`,
         `    Fake push page   ${fakes.controlUrl}/`,
         "    Admin key        ADMIN_API_KEY in .dev.vars",
         "    ID token         npm run -s id-token -- --sub alice [--email a@example.com] [--nonce n]",
