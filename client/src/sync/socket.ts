@@ -44,7 +44,10 @@ export class PokeSocket {
     const ws = this.ws;
     this.ws = undefined;
     if (ws) {
-      ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
+      ws.onclose = ws.onmessage = ws.onopen = null;
+      // Not null: closing a socket still connecting reports an error event, and a Node
+      // WebSocket (`ws`) with no error listener throws it as an uncaught exception.
+      ws.onerror = () => {};
       try {
         ws.close(1000, "bye");
       } catch {
