@@ -170,16 +170,17 @@ describe("PUT /v1/devices/{deviceId}", () => {
     expect(devices.find((d) => d.id === newDevice)?.pushToken).toBe(token);
   });
 
-  it("moves the same install to a new account (same deviceId, different user)", async () => {
+  it("moves the same install to a new account that presents its push token (the phone changed hands)", async () => {
     const first = await anonymousUser();
     const second = await anonymousUser();
     const deviceId = crypto.randomUUID();
-    await put(first.accessToken, deviceId, registration({ topics: ["old"] }));
-    const res = await put(second.accessToken, deviceId, registration({ topics: ["new"] }));
+    const pushToken = apnsToken();
+    await put(first.accessToken, deviceId, registration({ pushToken, topics: ["old"] }));
+    const res = await put(second.accessToken, deviceId, registration({ pushToken, topics: ["new"] }));
     expect(res.status).toBe(200);
     expect(await listDevices(first.accessToken)).toEqual([]);
     const [device] = await listDevices(second.accessToken);
-    expect(device).toMatchObject({ id: deviceId, topics: ["new"] });
+    expect(device).toMatchObject({ id: deviceId, pushToken, topics: ["new"] });
   });
 
   it("clears pushTokenInvalidAt when the token is registered again", async () => {
@@ -255,8 +256,10 @@ describe("PUT /v1/devices/{deviceId}", () => {
 
   it("refuses a malformed device id in the path and stores nothing", async () => {
     const user = await anonymousUser();
-    const res = await put(user.accessToken, "short", registration());
-    expect(res.status).toBe(400);
+    for (const id of ["short", "a".repeat(15), "has_underscore_and_more"]) {
+      const res = await put(user.accessToken, id, registration());
+      expect(res.status, id).toBe(400);
+    }
     expect(await listDevices(user.accessToken)).toEqual([]);
   });
 });
