@@ -80,6 +80,7 @@ export interface CampaignView {
     opened: number;
     pending: number;
     cancelled: number;
+    withheld: Record<string, number>;
   };
 }
 
@@ -123,6 +124,8 @@ export function deliveriesTo(d: Pick<Registered, "provider" | "token">): Promise
 
 export interface LedgerRow {
   device_id: string;
+  user_id: string;
+  token_hash: string | null;
   state: string;
   attempts: number;
   last_error: string | null;
@@ -131,7 +134,7 @@ export interface LedgerRow {
 
 export async function ledger(campaignId: string): Promise<LedgerRow[]> {
   const rows = await env.DB.prepare(
-    "SELECT device_id, state, attempts, last_error, opened_at FROM push_deliveries WHERE campaign_id = ? ORDER BY device_id",
+    "SELECT device_id, user_id, token_hash, state, attempts, last_error, opened_at FROM push_deliveries WHERE campaign_id = ? ORDER BY device_id",
   )
     .bind(campaignId)
     .all<LedgerRow>();
