@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { anonymousUser, call } from "../setup/http";
+import { put, registration, rowOf } from "./devices-helpers";
 import { apnsToken, fcmToken } from "./push-provider-control";
 
 /**
@@ -8,29 +9,6 @@ import { apnsToken, fcmToken } from "./push-provider-control";
  * "Ownership", v1.1): a device row belongs to the user who registered it; only the same push
  * token moves it (the phone changed hands), or the owner having signed out on it.
  */
-
-const registration = (overrides: Record<string, unknown> = {}) => ({
-  platform: "ios",
-  pushProvider: "apns",
-  pushToken: apnsToken(),
-  appVersion: "3.2.1",
-  locale: "de-CH",
-  timezone: "Europe/Zurich",
-  topics: ["news", "bank"],
-  ...overrides,
-});
-
-const put = (token: string, deviceId: string, json: unknown) =>
-  call(`/v1/devices/${deviceId}`, { method: "PUT", token, json });
-
-/** Everything stored about a device, straight from D1: a refused request must change none of it. */
-async function snapshot(deviceId: string) {
-  const row = await env.DB.prepare("SELECT * FROM devices WHERE id = ?").bind(deviceId).first();
-  const topics = await env.DB.prepare("SELECT topic FROM device_topics WHERE device_id = ? ORDER BY topic")
-    .bind(deviceId)
-    .all<{ topic: string }>();
-  return { row, topics: topics.results.map((t) => t.topic) };
-}
 
 async function deviceIds(token: string): Promise<string[]> {
   const res = await call("/v1/devices", { token });
@@ -54,14 +32,14 @@ describe("another user's PUT of my device id", () => {
       const mallory = await anonymousUser();
       const phone = crypto.randomUUID();
       expect((await put(alice.accessToken, phone, registration())).status).toBe(200);
-      const before = await snapshot(phone);
+      const before = await rowOf(phone);
 
       const res = await put(mallory.accessToken, phone, body());
       expect(res.status).toBe(409);
       expect(res.headers.get("Content-Type")).toContain("application/problem+json");
       expect((await res.json<{ code: string }>()).code).toBe("device_owned_elsewhere");
 
-      expect(await snapshot(phone)).toEqual(before);
+      expect(await rowOf(phone)).toEqual(before);
       expect(await deviceIds(alice.accessToken)).toEqual([phone]);
       expect(await deviceIds(mallory.accessToken)).toEqual([]);
     });
@@ -75,13 +53,13 @@ describe("another user's PUT of my device id", () => {
     const malloryToken = apnsToken();
     await put(alice.accessToken, phone, registration());
     await put(mallory.accessToken, malloryPhone, registration({ pushToken: malloryToken }));
-    const [aliceBefore, malloryBefore] = [await snapshot(phone), await snapshot(malloryPhone)];
+    const [aliceBefore, malloryBefore] = [await rowOf(phone), await rowOf(malloryPhone)];
     // Refused as a whole: the token move of the same batch does not happen either.
     expect((await put(mallory.accessToken, phone, registration({ pushToken: malloryToken }))).status).toBe(
       409,
     );
-    expect(await snapshot(phone)).toEqual(aliceBefore);
-    expect(await snapshot(malloryPhone)).toEqual(malloryBefore);
+    expect(await rowOf(phone)).toEqual(aliceBefore);
+    expect(await rowOf(malloryPhone)).toEqual(malloryBefore);
   });
 
   it("answers DELETE with 404 and leaves the device as it was", async () => {
@@ -89,10 +67,10 @@ describe("another user's PUT of my device id", () => {
     const mallory = await anonymousUser();
     const phone = crypto.randomUUID();
     await put(alice.accessToken, phone, registration());
-    const before = await snapshot(phone);
+    const before = await rowOf(phone);
     const res = await call(`/v1/devices/${phone}`, { method: "DELETE", token: mallory.accessToken });
     expect(res.status).toBe(404);
-    expect(await snapshot(phone)).toEqual(before);
+    expect(await rowOf(phone)).toEqual(before);
   });
 
   it("refuses ids too short to be an install id (under 16 characters)", async () => {
@@ -113,7 +91,7 @@ describe("legitimate moves", () => {
     expect(res.status).toBe(200);
     expect(await deviceIds(alice.accessToken)).toEqual([]);
     expect(await deviceIds(bob.accessToken)).toEqual([phone]);
-    expect((await snapshot(phone)).topics).toEqual(["sport"]);
+    expect((await rowOf(phone)).topics).toEqual(["sport"]);
   });
 
   it("lets a user with two phones keep both", async () => {
@@ -144,7 +122,7 @@ describe("legitimate moves", () => {
     const res = await put(bob.accessToken, phone, { platform: "ios" });
     expect(res.status).toBe(200);
     expect(await deviceIds(bob.accessToken)).toEqual([phone]);
-    expect((await snapshot(phone)).row).toMatchObject({ user_id: bob.userId, unlinked_at: null });
+    expect((await rowOf(phone)).row).toMatchObject({ user_id: bob.userId, unlinked_at: null });
   });
 
   it("does not let a sign-in with someone else's device id, then a sign-out, free their device", async () => {
@@ -153,7 +131,7 @@ describe("legitimate moves", () => {
     await put(alice.accessToken, phone, registration());
     const mallory = await anonymousUser(phone);
     await call("/v1/auth/logout", { method: "POST", token: mallory.accessToken });
-    expect((await snapshot(phone)).row).toMatchObject({ user_id: alice.userId, unlinked_at: null });
+    expect((await rowOf(phone)).row).toMatchObject({ user_id: alice.userId, unlinked_at: null });
     expect((await put(mallory.accessToken, phone, { platform: "ios" })).status).toBe(401);
     const fresh = await anonymousUser();
     expect((await put(fresh.accessToken, phone, { platform: "ios" })).status).toBe(409);

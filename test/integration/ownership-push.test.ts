@@ -1,14 +1,5 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  getQueueResult,
-  runDurableObjectAlarm,
-  runInDurableObject,
-} from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { PushJob } from "../../worker/push/campaigns/jobs";
-import { handleQueue } from "../../worker/push/campaigns/queue-consumer";
 import { campaignStub } from "../setup/hooks";
 import { anonymousUser, call } from "../setup/http";
 import {
@@ -16,9 +7,10 @@ import {
   deliveriesTo,
   getCampaign,
   ledger,
+  plannedButNotDispatched,
   registerDevice,
+  runBatch,
   visible,
-  waitFor,
   waitUntilSent,
   type Registered,
 } from "./push-campaign-helpers";
@@ -47,28 +39,9 @@ async function handOver(d: Registered): Promise<string> {
   return bob.userId;
 }
 
-/** A message of the push queue, handed to the consumer as the queue would (at least once). */
-async function deliver(job: PushJob) {
-  const batch = createMessageBatch("outpost-push", [
-    { id: `m-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body: job },
-  ]);
-  const ctx = createExecutionContext();
-  await handleQueue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
-
-/** A local-time campaign planned now whose bucket fires hours from now: rows exist, nothing sent. */
-async function planned(devices: Registered[], title = "Alice: your bank code") {
-  const later = new Date(Date.now() + 6 * 3600_000);
-  const localTime = `${String(later.getUTCHours()).padStart(2, "0")}:${String(later.getUTCMinutes()).padStart(2, "0")}`;
-  const created = await createOk(
-    visible({ title, localTime, target: { deviceIds: devices.map((d) => d.deviceId) } }),
-  );
-  await waitFor("the plan", async () =>
-    (await ledger(created.id)).length === devices.length ? true : undefined,
-  );
-  return created.id;
-}
+/** A local-time campaign for Alice's secret, planned now, whose bucket fires hours from now. */
+const planned = (devices: Registered[]) =>
+  plannedButNotDispatched(devices, { title: "Alice: your bank code" });
 
 /** Fires every bucket of a local-time campaign now, as its alarm would at the local time. */
 async function fireAllBuckets(campaignId: string): Promise<void> {
@@ -110,8 +83,8 @@ describe("a push planned for one user and a device that changed hands before the
     const alice = await registerDevice({ platform: "android" });
     const campaignId = await planned([alice]);
     await handOver(alice);
-    await deliver({ campaignId, deviceIds: [alice.deviceId] });
-    await deliver({ campaignId, deviceIds: [alice.deviceId] });
+    await runBatch([{ campaignId, deviceIds: [alice.deviceId] }]);
+    await runBatch([{ campaignId, deviceIds: [alice.deviceId] }]);
     expect(await deliveriesTo(alice)).toEqual([]);
     expect((await getCampaign(campaignId)).stats).toMatchObject({ sent: 0, withheld: { owner_changed: 1 } });
   });
@@ -120,11 +93,11 @@ describe("a push planned for one user and a device that changed hands before the
     const alice = await registerDevice({ platform: "android" });
     await script("fcm", alice.token, [{ status: 503, errorCode: "UNAVAILABLE", retryAfter: 1 }]);
     const campaignId = await planned([alice]);
-    const first = await deliver({ campaignId, deviceIds: [alice.deviceId] });
+    const first = await runBatch([{ campaignId, deviceIds: [alice.deviceId] }]);
     expect(first.retryMessages).toHaveLength(1);
     expect((await ledger(campaignId))[0]).toMatchObject({ state: "pending", attempts: 1 });
     await handOver(alice);
-    await deliver({ campaignId, deviceIds: [alice.deviceId] });
+    await runBatch([{ campaignId, deviceIds: [alice.deviceId] }]);
     expect(await deliveriesTo(alice)).toEqual([]);
     expect((await ledger(campaignId))[0]).toMatchObject({ state: "withheld", last_error: "owner_changed" });
   });
@@ -133,9 +106,9 @@ describe("a push planned for one user and a device that changed hands before the
     const alice = await registerDevice({ platform: "ios" });
     await script("apns", alice.token, [{ status: 429, reason: "TooManyRequests", retryAfter: 1 }]);
     const campaignId = await planned([alice]);
-    await deliver({ campaignId, deviceIds: [alice.deviceId] });
-    await deliver({ campaignId, deviceIds: [alice.deviceId] });
-    await deliver({ campaignId, deviceIds: [alice.deviceId] });
+    await runBatch([{ campaignId, deviceIds: [alice.deviceId] }]);
+    await runBatch([{ campaignId, deviceIds: [alice.deviceId] }]);
+    await runBatch([{ campaignId, deviceIds: [alice.deviceId] }]);
     expect(await deliveriesTo(alice)).toHaveLength(1);
     expect((await ledger(campaignId))[0]).toMatchObject({ state: "sent", attempts: 2 });
   });
@@ -149,7 +122,7 @@ describe("a push planned for one user and a device that changed hands before the
       json: { platform: "android", pushProvider: "fcm", pushToken: `${alice.token}x` },
     });
     expect(res.status).toBe(200);
-    await deliver({ campaignId, deviceIds: [alice.deviceId] });
+    await runBatch([{ campaignId, deviceIds: [alice.deviceId] }]);
     expect(await deliveriesTo(alice)).toEqual([]);
     expect(await deliveriesTo({ provider: "fcm", token: `${alice.token}x` })).toEqual([]);
     expect((await getCampaign(campaignId)).stats.withheld).toEqual({ token_changed: 1 });
