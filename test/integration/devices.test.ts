@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { anonymousUser, call } from "../setup/http";
+import { put, registration, rowOf } from "./devices-helpers";
+import { apnsToken, fcmToken } from "./push-provider-control";
 
 interface Device {
   id: string;
@@ -17,36 +19,10 @@ interface Device {
   updatedAt: number;
 }
 
-const apnsToken = () => crypto.randomUUID().replaceAll("-", "").repeat(2);
-const fcmToken = () => `fcm-${crypto.randomUUID()}:APA91b${crypto.randomUUID().replaceAll("-", "")}`;
-
-const registration = (overrides: Record<string, unknown> = {}) => ({
-  platform: "ios",
-  pushProvider: "apns",
-  pushToken: apnsToken(),
-  appVersion: "3.2.1",
-  locale: "de-CH",
-  timezone: "Europe/Zurich",
-  topics: ["news"],
-  ...overrides,
-});
-
-const put = (token: string, deviceId: string, json: unknown) =>
-  call(`/v1/devices/${deviceId}`, { method: "PUT", token, json });
-
 async function listDevices(token: string): Promise<Device[]> {
   const res = await call("/v1/devices", { token });
   expect(res.status).toBe(200);
   return (await res.json<{ devices: Device[] }>()).devices;
-}
-
-/** The stored rows, read straight from D1, so a refused request can be shown to change nothing. */
-async function rowOf(deviceId: string) {
-  const row = await env.DB.prepare("SELECT * FROM devices WHERE id = ?").bind(deviceId).first();
-  const topics = await env.DB.prepare("SELECT topic FROM device_topics WHERE device_id = ? ORDER BY topic")
-    .bind(deviceId)
-    .all<{ topic: string }>();
-  return { row, topics: topics.results.map((t) => t.topic) };
 }
 
 describe("PUT /v1/devices/{deviceId}", () => {
@@ -170,16 +146,17 @@ describe("PUT /v1/devices/{deviceId}", () => {
     expect(devices.find((d) => d.id === newDevice)?.pushToken).toBe(token);
   });
 
-  it("moves the same install to a new account (same deviceId, different user)", async () => {
+  it("moves the same install to a new account that presents its push token (the phone changed hands)", async () => {
     const first = await anonymousUser();
     const second = await anonymousUser();
     const deviceId = crypto.randomUUID();
-    await put(first.accessToken, deviceId, registration({ topics: ["old"] }));
-    const res = await put(second.accessToken, deviceId, registration({ topics: ["new"] }));
+    const pushToken = apnsToken();
+    await put(first.accessToken, deviceId, registration({ pushToken, topics: ["old"] }));
+    const res = await put(second.accessToken, deviceId, registration({ pushToken, topics: ["new"] }));
     expect(res.status).toBe(200);
     expect(await listDevices(first.accessToken)).toEqual([]);
     const [device] = await listDevices(second.accessToken);
-    expect(device).toMatchObject({ id: deviceId, topics: ["new"] });
+    expect(device).toMatchObject({ id: deviceId, pushToken, topics: ["new"] });
   });
 
   it("clears pushTokenInvalidAt when the token is registered again", async () => {
@@ -255,8 +232,10 @@ describe("PUT /v1/devices/{deviceId}", () => {
 
   it("refuses a malformed device id in the path and stores nothing", async () => {
     const user = await anonymousUser();
-    const res = await put(user.accessToken, "short", registration());
-    expect(res.status).toBe(400);
+    for (const id of ["short", "a".repeat(15), "has_underscore_and_more"]) {
+      const res = await put(user.accessToken, id, registration());
+      expect(res.status, id).toBe(400);
+    }
     expect(await listDevices(user.accessToken)).toEqual([]);
   });
 });

@@ -160,7 +160,7 @@ describe("the purge of expired data (Cron Trigger)", () => {
     const now = Date.now();
     const oldSent = await insertCampaign(
       { status: "sent", createdAt: now - 95 * DAY, completedAt: now - 91 * DAY },
-      ["sent", "failed", "pruned"],
+      ["sent", "failed", "pruned", "withheld"],
     );
     const oldCancelled = await insertCampaign(
       { status: "cancelled", createdAt: now - 95 * DAY, cancelledAt: now - 91 * DAY },
@@ -176,7 +176,7 @@ describe("the purge of expired data (Cron Trigger)", () => {
     ]);
 
     const first = await purgeExpired(env, { now });
-    expect(first.removed.push_deliveries).toBe(5);
+    expect(first.removed.push_deliveries).toBe(6);
     expect(await statesOf(oldSent)).toEqual([]);
     expect(await statesOf(oldCancelled)).toEqual(["leased"]);
     expect(await statesOf(recent)).toEqual(["failed", "sent"]);

@@ -1,5 +1,8 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { PushJob } from "../../worker/push/campaigns/jobs";
+import { handleQueue } from "../../worker/push/campaigns/queue-consumer";
 import { adminHeaders, anonymousUser, call, type SignedIn } from "../setup/http";
 import { apnsToken, deliveries, fcmToken, type Delivery } from "./push-provider-control";
 
@@ -80,6 +83,7 @@ export interface CampaignView {
     opened: number;
     pending: number;
     cancelled: number;
+    withheld: Record<string, number>;
   };
 }
 
@@ -123,6 +127,8 @@ export function deliveriesTo(d: Pick<Registered, "provider" | "token">): Promise
 
 export interface LedgerRow {
   device_id: string;
+  user_id: string;
+  token_hash: string | null;
   state: string;
   attempts: number;
   last_error: string | null;
@@ -131,7 +137,7 @@ export interface LedgerRow {
 
 export async function ledger(campaignId: string): Promise<LedgerRow[]> {
   const rows = await env.DB.prepare(
-    "SELECT device_id, state, attempts, last_error, opened_at FROM push_deliveries WHERE campaign_id = ? ORDER BY device_id",
+    "SELECT device_id, user_id, token_hash, state, attempts, last_error, opened_at FROM push_deliveries WHERE campaign_id = ? ORDER BY device_id",
   )
     .bind(campaignId)
     .all<LedgerRow>();
@@ -145,4 +151,29 @@ export async function campaignCount(): Promise<number> {
 
 export function visible<T extends Record<string, unknown>>(over: T = {} as T) {
   return { title: "Hello", body: "World", data: { screen: "inbox" } as Record<string, unknown>, ...over };
+}
+
+/** Hands push-queue messages to the consumer as the queue would (at least once, maybe again). */
+export async function runBatch(jobs: PushJob[], queue = "outpost-push") {
+  const batch = createMessageBatch(
+    queue,
+    jobs.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await handleQueue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+/** A campaign whose ledger rows exist but whose bucket fires hours from now: nothing sent yet. */
+export async function plannedButNotDispatched(devices: Registered[], over: Record<string, unknown> = {}) {
+  const later = new Date(Date.now() + 6 * 3600_000);
+  const localTime = `${String(later.getUTCHours()).padStart(2, "0")}:${String(later.getUTCMinutes()).padStart(2, "0")}`;
+  const created = await createOk(
+    visible({ ...over, localTime, target: { deviceIds: devices.map((d) => d.deviceId) } }),
+  );
+  expect(created.status).toBe("scheduled");
+  await waitFor("the plan", async () =>
+    (await ledger(created.id)).length === devices.length ? true : undefined,
+  );
+  return created.id;
 }

@@ -36,6 +36,7 @@ describe("POST /v1/push/campaigns", () => {
       opened: 0,
       pending: 0,
       cancelled: 0,
+      withheld: {},
     });
     const got = await deliveriesTo(d);
     expect(got).toHaveLength(1);

@@ -1,7 +1,6 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { PushJob } from "../../worker/push/campaigns/jobs";
 import { MAX_IN_FLIGHT, runLimited } from "../../worker/lib/concurrency";
 import { handleQueue } from "../../worker/push/campaigns/queue-consumer";
 import {
@@ -9,9 +8,10 @@ import {
   deliveriesTo,
   getCampaign,
   ledger,
+  plannedButNotDispatched,
   registerDevice,
+  runBatch,
   visible,
-  waitFor,
   waitUntilSent,
   type Registered,
 } from "./push-campaign-helpers";
@@ -102,34 +102,6 @@ describe("provider answers, end to end through the queue", () => {
     await script("fcm", d.token, []);
   }, 60_000);
 });
-
-function batchOf(jobs: PushJob[], queue = "outpost-push") {
-  return createMessageBatch(
-    queue,
-    jobs.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
-  );
-}
-
-async function runBatch(jobs: PushJob[], queue?: string) {
-  const batch = batchOf(jobs, queue);
-  const ctx = createExecutionContext();
-  await handleQueue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
-
-/** A campaign whose ledger rows exist but whose bucket fires hours from now: nothing sent yet. */
-async function plannedButNotDispatched(devices: Registered[]) {
-  const later = new Date(Date.now() + 6 * 3600_000);
-  const localTime = `${String(later.getUTCHours()).padStart(2, "0")}:${String(later.getUTCMinutes()).padStart(2, "0")}`;
-  const created = await createOk(
-    visible({ localTime, target: { deviceIds: devices.map((d) => d.deviceId) } }),
-  );
-  expect(created.status).toBe("scheduled");
-  await waitFor("the plan", async () =>
-    (await ledger(created.id)).length === devices.length ? true : undefined,
-  );
-  return created.id;
-}
 
 describe("at-least-once queue delivery never pushes twice", () => {
   it("drops a redelivered message for devices already sent", async () => {

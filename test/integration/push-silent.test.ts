@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { eq, inArray } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../worker/db/client";
-import { devices, silentPushLog, users } from "../../worker/db/schema";
+import { devices, silentPushLog, spaceMembers, spaces, users } from "../../worker/db/schema";
 import { SILENT_PUSH_WINDOW_MS } from "../../worker/sync/background";
 import { sendSilentSyncPushes } from "../../worker/sync/silent-push";
 import { apnsToken, deliveries, fcmToken, script } from "./push-provider-control";
@@ -18,10 +18,21 @@ interface Seed {
   tokenUpdatedAt?: number;
 }
 
-async function seedDevices(seeds: Seed[]): Promise<string[]> {
+/**
+ * Devices of a new user who is a member of `spaceIds`: silent pushes go only to devices whose
+ * owner is a member of the space at send time.
+ */
+async function seedDevices(seeds: Seed[], spaceIds = ["s", "s1", "s2"]): Promise<string[]> {
   const userId = crypto.randomUUID();
   const now = Date.now();
   await db.insert(users).values({ id: userId, anonymous: true, createdAt: now, updatedAt: now });
+  for (const id of spaceIds) {
+    await db
+      .insert(spaces)
+      .values({ id, name: id, kind: "shared", ownerId: userId, createdAt: now, updatedAt: now })
+      .onConflictDoNothing();
+    await db.insert(spaceMembers).values({ spaceId: id, userId, role: "editor", createdAt: now });
+  }
   const rows = seeds.map((s) => ({
     id: crypto.randomUUID(),
     userId,
@@ -54,12 +65,15 @@ describe("sendSilentSyncPushes", () => {
     const ios = apnsToken();
     const android = fcmToken();
     const iosViaFcm = fcmToken();
-    const ids = await seedDevices([
-      { platform: "ios", provider: "apns", token: ios },
-      { platform: "android", provider: "fcm", token: android },
-      { platform: "ios", provider: "fcm", token: iosViaFcm },
-    ]);
     const spaceId = crypto.randomUUID();
+    const ids = await seedDevices(
+      [
+        { platform: "ios", provider: "apns", token: ios },
+        { platform: "android", provider: "fcm", token: android },
+        { platform: "ios", provider: "fcm", token: iosViaFcm },
+      ],
+      [spaceId],
+    );
     await sendSilentSyncPushes(env, ids, { spaceId, version: 7 });
 
     const [apns] = await deliveries("apns", ios);

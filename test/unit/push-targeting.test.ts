@@ -61,17 +61,20 @@ describe("foldStats", () => {
           { state: "pending", reason: null, n: 4 },
           { state: "leased", reason: null, n: 1 },
           { state: "cancelled", reason: null, n: 5 },
+          { state: "withheld", reason: "owner_changed", n: 2 },
+          { state: "withheld", reason: "unlinked", n: 1 },
         ],
         2,
       ),
     ).toEqual({
-      targeted: 23,
+      targeted: 26,
       sent: 7,
       failed: { retries_exhausted: 2, INVALID_ARGUMENT: 1 },
       pruned: 3,
       opened: 2,
       pending: 5,
       cancelled: 5,
+      withheld: { owner_changed: 2, unlinked: 1 },
     });
   });
 });

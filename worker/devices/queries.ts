@@ -49,14 +49,22 @@ function toRecord(row: DeviceRow, topics: string[]): DeviceRecord {
   };
 }
 
-/** Two bound parameters per topic row; D1 allows 100 per statement. */
-const TOPIC_ROWS_PER_INSERT = 40;
+/**
+ * Whether another user holds `deviceId` in a way `userId` may not take: linked (not signed out
+ * on) and not presenting its push token. The contract's ownership rule (v1.1) as SQL, so every
+ * statement of the registration batch can carry it and a refused PUT changes nothing.
+ */
+const heldElsewhere = (deviceId: string, userId: string, pushToken: string | null) =>
+  sql`EXISTS (SELECT 1 FROM devices o WHERE o.id = ${deviceId} AND o.user_id <> ${userId}
+    AND o.unlinked_at IS NULL AND COALESCE(o.push_token = ${pushToken}, 0) = 0)`;
 
 /**
- * Registers (or re-registers) a device for `userId`, all in one D1 batch (one transaction):
+ * Registers (or re-registers) a device for `userId`, all in one D1 batch (one transaction), or
+ * returns null (and changes nothing) when the id is another user's device (see heldElsewhere):
  * - the push token is taken away from any other device row that holds it (another install,
  *   or the same phone under another account): a token reaches exactly one user;
- * - the device row moves to `userId` if another user had it (same install, new account);
+ * - the device row moves to `userId` only if its owner signed out on it or the caller presents
+ *   the token it holds (the phone changed hands); it is linked again;
  * - the registration and the topic set are replaced (PUT semantics), and a registered token is
  *   marked fresh (`pushTokenUpdatedAt`) and no longer invalid.
  */
@@ -66,7 +74,8 @@ export async function upsertDevice(
   deviceId: string,
   reg: DeviceRegistration,
   now: number,
-): Promise<DeviceRecord> {
+): Promise<DeviceRecord | null> {
+  const refused = heldElsewhere(deviceId, userId, reg.pushToken);
   const statements: BatchItem<"sqlite">[] = [];
   if (reg.pushToken !== null) {
     statements.push(
@@ -79,7 +88,7 @@ export async function upsertDevice(
           pushTokenInvalidAt: null,
           updatedAt: now,
         })
-        .where(and(eq(devices.pushToken, reg.pushToken), ne(devices.id, deviceId))),
+        .where(and(eq(devices.pushToken, reg.pushToken), ne(devices.id, deviceId), sql`NOT ${refused}`)),
     );
   }
   const fields = {
@@ -93,26 +102,38 @@ export async function upsertDevice(
     appVersionKey: reg.appVersionKey,
     locale: reg.locale,
     timezone: reg.timezone,
+    unlinkedAt: null,
     updatedAt: now,
   };
   const upsert = db
     .insert(devices)
     .values({ id: deviceId, createdAt: now, ...fields })
-    .onConflictDoUpdate({ target: devices.id, set: fields })
+    .onConflictDoUpdate({
+      target: devices.id,
+      set: fields,
+      // The stored row's values: the row is the caller's, signed out on, or its token is presented.
+      setWhere: sql`${devices.userId} = ${userId} OR ${devices.unlinkedAt} IS NOT NULL
+        OR COALESCE(${devices.pushToken} = ${reg.pushToken}, 0) = 1`,
+    })
     .returning();
   statements.push(upsert);
-  statements.push(db.delete(deviceTopics).where(eq(deviceTopics.deviceId, deviceId)));
-  for (let i = 0; i < reg.topics.length; i += TOPIC_ROWS_PER_INSERT) {
-    const chunk = reg.topics.slice(i, i + TOPIC_ROWS_PER_INSERT);
-    statements.push(db.insert(deviceTopics).values(chunk.map((topic) => ({ deviceId, topic }))));
+  // Topics follow only if the row is now the caller's (it is not when the upsert was refused).
+  const owned = sql`EXISTS (SELECT 1 FROM devices WHERE id = ${deviceId} AND user_id = ${userId})`;
+  statements.push(db.delete(deviceTopics).where(and(eq(deviceTopics.deviceId, deviceId), owned)));
+  if (reg.topics.length > 0) {
+    // One JSON parameter for any number of topics (D1 allows 100 bound parameters per statement).
+    const topics = db
+      .select({ deviceId: sql<string>`${deviceId}`.as("device_id"), topic: sql<string>`value`.as("topic") })
+      .from(sql`json_each(${JSON.stringify(reg.topics)})`)
+      .where(owned);
+    statements.push(db.insert(deviceTopics).select(topics));
   }
   const [first, ...rest] = statements;
   if (!first) throw new Error("unreachable: the upsert is always in the batch");
   const results = await db.batch([first, ...rest]);
   const upserted = results[statements.indexOf(upsert)] as DeviceRow[] | undefined;
   const row = upserted?.[0];
-  if (!row) throw new Error("device upsert returned no row");
-  return toRecord(row, [...reg.topics].sort());
+  return row ? toRecord(row, [...reg.topics].sort()) : null;
 }
 
 /** The user's devices with their topics, oldest registration first: one D1 round trip. */

@@ -38,10 +38,14 @@ function canonicalLocale(value: string): string | null {
   }
 }
 
-/** The install id in `/v1/devices/{deviceId}` (the app's X-Device-Id). */
+/**
+ * The install id in `/v1/devices/{deviceId}` (the app's X-Device-Id): a UUID in practice. At
+ * least 16 characters, so ids are random enough that nobody registers another user's by guessing
+ * (ownership still holds if they do: see upsertDevice).
+ */
 export const deviceIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9-]{8,64}$/, "must be the install id: 8..64 of A-Z a-z 0-9 -")
+  .regex(/^[A-Za-z0-9-]{16,64}$/, "must be the install id (a UUID): 16..64 of A-Z a-z 0-9 -")
   .openapi({ param: { name: "deviceId", in: "path" }, example: "7f3c2a1e-5b6d-4e8f-9a0b-1c2d3e4f5a6b" });
 
 export const deviceRegistrationSchema = z
@@ -123,6 +127,7 @@ type DeviceRegistrationInput = z.infer<typeof deviceRegistrationSchema>;
  * Stored values are canonical, so equal registrations are equal rows: APNs tokens in lower case
  * (APNs accepts either; one spelling keeps a token unique across rows), locales and time zones
  * as Intl spells them, topics without repeats.
+ * Null (nothing changed) when the id is another user's device: see upsertDevice.
  */
 export function registerDevice(
   db: Db,
@@ -130,7 +135,7 @@ export function registerDevice(
   deviceId: string,
   input: DeviceRegistrationInput,
   now: number,
-): Promise<DeviceRecord> {
+): Promise<DeviceRecord | null> {
   const pushToken = input.pushToken ?? null;
   const appVersion = input.appVersion ?? null;
   return upsertDevice(

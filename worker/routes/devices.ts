@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { deleteDevice, listDevices } from "../devices/queries";
 import { deviceIdSchema, deviceRegistrationSchema, registerDevice } from "../devices/registration";
-import { notFound } from "../errors";
+import { ApiError, notFound } from "../errors";
 import { asUser, createRouter, problem, problems } from "../openapi";
 
 /** The caller's app installs, mounted at /v1/devices. */
@@ -37,7 +37,10 @@ devicesRoutes.openapi(
     summary: "Register or update this install (idempotent; replaces the registration)",
     description:
       "Fields left out are cleared (PUT replaces). A push token held by another device row, of this " +
-      "or another user, moves to this device; a deviceId registered by another user moves to the caller.",
+      "or another user, moves to this device. A deviceId registered by another user moves to the " +
+      "caller only when the body presents the push token that device holds (the phone changed " +
+      "hands) or that user signed out on it; otherwise 409 device_owned_elsewhere and nothing " +
+      "changes (the app should generate a new install id and register that).",
     ...asUser(),
     request: {
       params: z.object({ deviceId: deviceIdSchema }),
@@ -46,6 +49,7 @@ devicesRoutes.openapi(
     responses: {
       200: { description: "The device", content: { "application/json": { schema: DeviceSchema } } },
       ...problems(400, 401, 413, 415, 426),
+      409: problem(409, "device_owned_elsewhere: the deviceId is another user's device; nothing changed"),
     },
   }),
   async (c) => {
@@ -57,6 +61,11 @@ devicesRoutes.openapi(
       c.req.valid("json"),
       Date.now(),
     );
+    // 409, not 404: a PUT creates, so "not found" would tell the app nothing it can act on; the
+    // id is a random install id, so saying it is taken reveals nothing about whose it is.
+    if (!device) {
+      throw new ApiError(409, "device_owned_elsewhere", "This deviceId is registered to another user");
+    }
     c.header("Cache-Control", "no-store");
     return c.json(device, 200);
   },

@@ -20,7 +20,10 @@ export async function sendSilentSyncPushes(
 ): Promise<{ throttled: string[] }> {
   const now = Date.now();
   const db = getDb(env.DB);
-  const targets = [...(await loadPushTargets(db, [...new Set(deviceIds)])).values()];
+  // Checked at send time, not when the devices were picked (an owed push waits 20 minutes): only
+  // devices still owned by a member of the space, and not signed out on by that owner.
+  const loaded = await loadPushTargets(db, [...new Set(deviceIds)], { memberOf: payload.spaceId });
+  const targets = [...loaded.values()].filter((t) => t.unlinkedAt === null);
   const claimed = await claimSilentPushSlots(
     db,
     targets.map((t) => t.deviceId),

@@ -35,13 +35,29 @@ export function insertSessionStatements(
     db
       .prepare("INSERT INTO refresh_tokens (hash, session_id, generation, created_at) VALUES (?, ?, 0, ?)")
       .bind(refreshHash, session.id, now),
+    ...(session.deviceId === null ? [] : [relinkDeviceStatement(db, session.userId, session.deviceId, now)]),
   ];
+}
+
+/**
+ * Signing in on a device the user had signed out on links it again: it gets the user's pushes
+ * once more. Only the user's own device row; another user's is never touched by a sign-in.
+ */
+function relinkDeviceStatement(db: D1Database, userId: string, deviceId: string, now: number) {
+  return db
+    .prepare(
+      `UPDATE devices SET unlinked_at = NULL, updated_at = ?
+       WHERE id = ? AND user_id = ? AND unlinked_at IS NOT NULL`,
+    )
+    .bind(now, deviceId, userId);
 }
 
 /**
  * Revokes a live session; with `userId`, only if it belongs to that user (so another user's
  * session id is indistinguishable from an unknown one). The session's refresh token rows go
- * too: a revoked session's tokens answer `invalid_refresh_token` either way.
+ * too: a revoked session's tokens answer `invalid_refresh_token` either way. The device the
+ * session signed in from is unlinked, if it is the session user's (the contract's ownership
+ * rule: no more pushes for that user there until they sign in on it again), in the same batch.
  * Returns whether a live session was revoked.
  */
 export async function revokeSession(
@@ -64,6 +80,17 @@ export async function revokeSession(
            AND EXISTS (SELECT 1 FROM sessions WHERE id = ? AND revoked_at IS NOT NULL)`,
       )
       .bind(sessionId, sessionId),
+    // Only when this batch revoked it (revoked_at = now): a session revoked earlier unlinked then.
+    // Only the session user's own row: signing in with someone else's deviceId and signing out
+    // again cannot unlink their phone.
+    db
+      .prepare(
+        `UPDATE devices SET unlinked_at = ?1, updated_at = ?1
+         WHERE id = (SELECT device_id FROM sessions WHERE id = ?2 AND revoked_at = ?1 AND revoked_reason = ?3)
+           AND user_id = (SELECT user_id FROM sessions WHERE id = ?2)
+           AND unlinked_at IS NULL`,
+      )
+      .bind(now, sessionId, reason),
   ]);
   return (revoked?.meta.changes ?? 0) > 0;
 }

@@ -6,7 +6,9 @@ import { users } from "./auth";
  * An app install. `id` is the client's stable install id (X-Device-Id). A push token is unique
  * across devices: registering it again (another install or another user) moves it.
  * `pushTokenInvalidAt` is set when FCM/APNs call the token dead; targeting skips such devices
- * until the app registers a new token.
+ * until the app registers a new token. `unlinkedAt` is set when the owner signs out on the
+ * device (the session it signed in from ends): it gets no pushes for that owner until the owner
+ * signs in on it again, and the next user who signs in on it may register it.
  */
 export const devices = sqliteTable(
   "devices",
@@ -25,6 +27,7 @@ export const devices = sqliteTable(
     appVersionKey: integer("app_version_key"),
     locale: text("locale"),
     timezone: text("timezone"),
+    unlinkedAt: integer("unlinked_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

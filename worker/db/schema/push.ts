@@ -1,7 +1,12 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export type CampaignStatus = "scheduled" | "sending" | "sent" | "cancelled";
-export type DeliveryState = "pending" | "leased" | "sent" | "failed" | "pruned" | "cancelled";
+/**
+ * `withheld`: not sent because, at send time, the device no longer belonged to the user it was
+ * planned for, no longer held the planned token, or was unlinked by a sign-out (the reason is in
+ * `lastError`). Never a provider's answer.
+ */
+export type DeliveryState = "pending" | "leased" | "sent" | "failed" | "pruned" | "cancelled" | "withheld";
 
 /**
  * A push campaign as the admin asked for it. `target` is the validated targeting JSON; the
@@ -50,8 +55,13 @@ export const pushDeliveries = sqliteTable(
       .notNull()
       .references(() => pushCampaigns.id, { onDelete: "cascade" }),
     deviceId: text("device_id").notNull(),
-    /** Owner when targeted; an open is accepted only from the device's current owner. */
+    /**
+     * Owner when targeted: the user the push is meant for (and whose inbox gets it). The send
+     * re-checks it, and an open is accepted only from the device's current owner.
+     */
     userId: text("user_id").notNull(),
+    /** Fingerprint of the push token when targeted (see push/ownership.ts); null on older rows. */
+    tokenHash: text("token_hash"),
     bucket: text("bucket").notNull(),
     state: text("state").$type<DeliveryState>().notNull(),
     leaseUntil: integer("lease_until"),

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import { addToInbox } from "../inbox/queries";
+import { tokenFingerprint } from "../ownership";
 import { chunk, DEVICES_PER_JOB, enqueueJobs } from "./jobs";
 import { markSending, type Campaign } from "./queries/campaigns";
 import { insertPending, pendingPage } from "./queries/ledger";
@@ -36,11 +37,15 @@ export async function planDeliveries(
   do {
     if (stop()) break;
     const page = await targetPage(db, campaign.target as CampaignTarget, after, PAGE_SIZE);
-    const rows = page.devices.map((d) => ({
-      deviceId: d.id,
-      userId: d.userId,
-      bucket: bucketKeyFor(campaign, d.timezone),
-    }));
+    // Who each push is meant for and the token it was planned with: the send re-checks both.
+    const rows = await Promise.all(
+      page.devices.map(async (d) => ({
+        deviceId: d.id,
+        userId: d.userId,
+        tokenHash: await tokenFingerprint(d.pushToken),
+        bucket: bucketKeyFor(campaign, d.timezone),
+      })),
+    );
     for (const r of rows) buckets.add(r.bucket);
     await insertPending(db, campaign.id, rows, now);
     if (dispatchNow && rows.length > 0) {

@@ -1,8 +1,9 @@
 import { getDb, type Db } from "../../db/client";
 import { MAX_IN_FLIGHT, runLimited } from "../../lib/concurrency";
 import { countMetric, type WaitUntil } from "../../ops/metrics";
-import type { PushTarget, SendOutcome } from "../providers/provider";
-import { loadPushTargets, pruneDeadToken } from "../queries/push-targets";
+import { tokenFingerprint, withheldReason, type WithheldReason } from "../ownership";
+import type { SendOutcome } from "../providers/provider";
+import { loadPushTargets, pruneDeadToken, type OwnedPushTarget } from "../queries/push-targets";
 import { sendPush } from "../send";
 import { chunk, enqueueJobs, isPushJob, type PushJob } from "./jobs";
 import { toPushMessage } from "./message";
@@ -25,12 +26,16 @@ const WAVE_SIZE = 30;
 /** Beyond the queue's own retries (max_retries = 5), a backstop against a row that never settles. */
 const MAX_ATTEMPTS = 10;
 
+/** A send's outcome, or the ownership check's refusal to send (push/ownership.ts). */
+type Outcome = SendOutcome | { kind: "withheld"; reason: WithheldReason };
+
 interface Work {
   campaign: Campaign;
   deviceId: string;
   attempt: number;
-  target: PushTarget | null;
-  outcome?: SendOutcome;
+  planned: { userId: string; tokenHash: string | null };
+  target: OwnedPushTarget | null;
+  outcome?: Outcome;
 }
 
 /**
@@ -103,14 +108,22 @@ async function sendWave(
     campaign,
     deviceId: c.deviceId,
     attempt: c.attempts,
+    planned: { userId: c.userId, tokenHash: c.tokenHash },
     target: targets.get(c.deviceId) ?? null,
   }));
   await runLimited(work, MAX_IN_FLIGHT, async (w) => {
+    // Read after the claim, so every attempt (a retry hours later too) checks the device as it
+    // is now; the wave's sends follow within its lease.
+    const withheld = w.target
+      ? withheldReason(w.planned, { ...w.target, tokenHash: await tokenFingerprint(w.target.token) })
+      : null;
     if (w.attempt > MAX_ATTEMPTS || !w.target) {
       // Failures decided here never reach sendPush, which counts the others.
       const reason = w.attempt > MAX_ATTEMPTS ? "retries_exhausted" : "no_token";
       w.outcome = { kind: "failed", reason };
       countMetric(env, ctx, "outpost_push_failed_total", { reason });
+    } else if (withheld) {
+      w.outcome = { kind: "withheld", reason: withheld };
     } else {
       try {
         w.outcome = await sendPush(env, w.target, toPushMessage(w.campaign, w.deviceId), w.attempt, { ctx });
@@ -138,7 +151,7 @@ interface Retry {
 async function recordOutcomes(db: Db, work: Work[], now: number): Promise<Retry[]> {
   const groups = new Map<
     string,
-    { campaignId: string; kind: SendOutcome["kind"]; reason: string; ids: string[] }
+    { campaignId: string; kind: Outcome["kind"]; reason: string; ids: string[] }
   >();
   const retries: Retry[] = [];
   for (const w of work) {
@@ -161,6 +174,8 @@ async function recordOutcomes(db: Db, work: Work[], now: number): Promise<Retry[
         return markFailedQuery(db, g.campaignId, g.ids, "pruned", g.reason);
       case "failed":
         return markFailedQuery(db, g.campaignId, g.ids, "failed", g.reason);
+      case "withheld":
+        return markFailedQuery(db, g.campaignId, g.ids, "withheld", g.reason);
       case "retry":
         return releaseQuery(db, g.campaignId, g.ids, g.reason);
     }

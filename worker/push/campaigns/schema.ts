@@ -69,6 +69,12 @@ const campaignStatsSchema = z.object({
   /** Not yet settled (waiting in the queue or being sent). */
   pending: z.number(),
   cancelled: z.number(),
+  /**
+   * Not sent because at send time the device no longer belonged to the user it was planned for
+   * (`owner_changed`), held another token (`token_changed`) or its owner had signed out on it
+   * (`unlinked`): by reason, like `failed`.
+   */
+  withheld: z.record(z.string(), z.number()),
 });
 export type CampaignStats = z.infer<typeof campaignStatsSchema>;
 

@@ -12,6 +12,7 @@ export function foldStats(rows: readonly StateCount[], opened: number): Campaign
     opened,
     pending: 0,
     cancelled: 0,
+    withheld: {},
   };
   for (const r of rows) {
     stats.targeted += r.n;
@@ -30,6 +31,11 @@ export function foldStats(rows: readonly StateCount[], opened: number): Campaign
       case "cancelled":
         stats.cancelled += r.n;
         break;
+      case "withheld": {
+        const reason = r.reason ?? "unknown";
+        stats.withheld[reason] = (stats.withheld[reason] ?? 0) + r.n;
+        break;
+      }
       default:
         stats.pending += r.n;
     }

@@ -3,20 +3,32 @@ import type { Db } from "../../db/client";
 import { devices } from "../../db/schema";
 import type { PushTarget } from "../providers/provider";
 
+/** A push target with what the send-time ownership check reads (push/ownership.ts). */
+export interface OwnedPushTarget extends PushTarget {
+  userId: string;
+  /** Set while the owner is signed out on the device. */
+  unlinkedAt: number | null;
+}
+
 /**
  * The devices among `deviceIds` that still hold a live push token, keyed by device id. None, a
  * removed token or one a provider called dead (pruned since targeting) means nothing to send.
- * The ids travel as one JSON parameter, so any number stays inside D1's 100 bound parameters.
+ * With `memberOf`, only devices whose current owner is a member of that sync space (a device
+ * handed to a non-member since is left out). The ids travel as one JSON parameter, so any number
+ * stays inside D1's 100 bound parameters.
  */
 export async function loadPushTargets(
   db: Db,
   deviceIds: readonly string[],
-): Promise<Map<string, PushTarget>> {
-  const out = new Map<string, PushTarget>();
+  scope: { memberOf?: string } = {},
+): Promise<Map<string, OwnedPushTarget>> {
+  const out = new Map<string, OwnedPushTarget>();
   if (deviceIds.length === 0) return out;
   const rows = await db
     .select({
       id: devices.id,
+      userId: devices.userId,
+      unlinkedAt: devices.unlinkedAt,
       provider: devices.pushProvider,
       token: devices.pushToken,
       platform: devices.platform,
@@ -29,12 +41,18 @@ export async function loadPushTargets(
         isNotNull(devices.pushToken),
         isNotNull(devices.pushProvider),
         isNull(devices.pushTokenInvalidAt),
+        scope.memberOf === undefined
+          ? undefined
+          : sql`EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${scope.memberOf}
+              AND m.user_id = ${devices.userId})`,
       ),
     );
   for (const r of rows) {
     if (!r.provider || !r.token) continue;
     out.set(r.id, {
       deviceId: r.id,
+      userId: r.userId,
+      unlinkedAt: r.unlinkedAt,
       provider: r.provider,
       token: r.token,
       platform: r.platform,

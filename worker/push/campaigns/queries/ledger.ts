@@ -16,7 +16,10 @@ const inIds = (deviceIds: readonly string[]) =>
 
 interface NewDelivery {
   deviceId: string;
+  /** The user the push is meant for: the device's owner when targeted. */
   userId: string;
+  /** Fingerprint of the token the device held when targeted (push/ownership.ts). */
+  tokenHash: string;
   bucket: string;
 }
 
@@ -28,10 +31,11 @@ export async function insertPending(
   now: number,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const json = JSON.stringify(rows.map((r) => [r.deviceId, r.userId, r.bucket]));
+  const json = JSON.stringify(rows.map((r) => [r.deviceId, r.userId, r.bucket, r.tokenHash]));
   await db.run(sql`
-    INSERT OR IGNORE INTO push_deliveries (campaign_id, device_id, user_id, bucket, state, attempts, created_at)
-    SELECT ${campaignId}, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), 'pending', 0, ${now}
+    INSERT OR IGNORE INTO push_deliveries (campaign_id, device_id, user_id, bucket, token_hash, state, attempts, created_at)
+    SELECT ${campaignId}, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
+      json_extract(j.value, '$[3]'), 'pending', 0, ${now}
     FROM json_each(${json}) AS j
   `);
 }
@@ -39,6 +43,9 @@ export async function insertPending(
 interface Claim {
   deviceId: string;
   attempts: number;
+  /** What the row was planned for: the send re-checks both against the device (ownership.ts). */
+  userId: string;
+  tokenHash: string | null;
 }
 
 /**
@@ -58,7 +65,12 @@ export async function claim(db: Db, campaignId: string, deviceIds: readonly stri
         sql`EXISTS (SELECT 1 FROM push_campaigns c WHERE c.id = ${campaignId} AND c.status IN ('scheduled', 'sending'))`,
       ),
     )
-    .returning({ deviceId: pushDeliveries.deviceId, attempts: pushDeliveries.attempts });
+    .returning({
+      deviceId: pushDeliveries.deviceId,
+      attempts: pushDeliveries.attempts,
+      userId: pushDeliveries.userId,
+      tokenHash: pushDeliveries.tokenHash,
+    });
 }
 
 /** Rows another consumer holds right now: (device → lease end). Used to defer a duplicate. */
@@ -92,7 +104,7 @@ export function markFailedQuery(
   db: Db,
   campaignId: string,
   deviceIds: readonly string[],
-  state: "failed" | "pruned",
+  state: "failed" | "pruned" | "withheld",
   reason: string,
 ) {
   return db

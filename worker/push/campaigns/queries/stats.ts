@@ -23,14 +23,17 @@ export async function countDeliveries(
       .where(eq(pushDeliveries.campaignId, campaignId))
       .groupBy(
         pushDeliveries.state,
-        sql`CASE WHEN ${pushDeliveries.state} = 'failed' THEN ${pushDeliveries.lastError} END`,
+        sql`CASE WHEN ${pushDeliveries.state} IN ('failed', 'withheld') THEN ${pushDeliveries.lastError} END`,
       ),
     db
       .select({ n: count() })
       .from(pushDeliveries)
       .where(and(eq(pushDeliveries.campaignId, campaignId), isNotNull(pushDeliveries.openedAt))),
   ]);
-  // Only a failure's reason is grouped on: other states' last errors are history.
-  const counts = rows.map((r) => ({ ...r, reason: r.state === "failed" ? r.reason : null }));
+  // Only a failure's (or a withheld send's) reason is grouped on: other states' last errors are history.
+  const counts = rows.map((r) => ({
+    ...r,
+    reason: r.state === "failed" || r.state === "withheld" ? r.reason : null,
+  }));
   return { counts, opened: opened[0]?.n ?? 0 };
 }

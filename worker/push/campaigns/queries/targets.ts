@@ -9,6 +9,7 @@ import { appVersionKeyBounds } from "../targeting";
 interface TargetedDevice {
   id: string;
   userId: string;
+  pushToken: string;
   timezone: string | null;
 }
 
@@ -24,6 +25,8 @@ function targetWhere(target: CampaignTarget): SQL {
     isNotNull(devices.pushToken),
     isNotNull(devices.pushProvider),
     isNull(devices.pushTokenInvalidAt),
+    // Signed out on: no pushes for its owner until they sign in on it again.
+    isNull(devices.unlinkedAt),
   ];
   if (target.userIds)
     conditions.push(sql`${devices.userId} IN (SELECT value FROM json_each(${jsonList(target.userIds)}))`);
@@ -79,6 +82,7 @@ export async function targetPage(
     .select({
       id: devices.id,
       userId: devices.userId,
+      pushToken: devices.pushToken,
       timezone: devices.timezone,
       appVersion: devices.appVersion,
     })
@@ -90,7 +94,13 @@ export async function targetPage(
   const kept = range ? rows.filter((r) => r.appVersion !== null && satisfies(r.appVersion, range)) : rows;
   const last = rows[rows.length - 1];
   return {
-    devices: kept.map(({ id, userId, timezone }) => ({ id, userId, timezone })),
+    devices: kept.map(({ id, userId, pushToken, timezone }) => ({
+      id,
+      userId,
+      // Never null: targetWhere keeps only devices with a token.
+      pushToken: pushToken ?? "",
+      timezone,
+    })),
     next: rows.length === limit && last ? last.id : null,
   };
 }
