@@ -197,7 +197,7 @@ export type paths = {
         get?: never;
         /**
          * Register or update this install (idempotent; replaces the registration)
-         * @description Fields left out are cleared (PUT replaces). A push token held by another device row, of this or another user, moves to this device; a deviceId registered by another user moves to the caller.
+         * @description Fields left out are cleared (PUT replaces). A push token held by another device row, of this or another user, moves to this device. A deviceId registered by another user moves to the caller only when the body presents the push token that device holds (the phone changed hands) or that user signed out on it; otherwise 409 device_owned_elsewhere and nothing changes (the app should generate a new install id and register that).
          */
         put: operations["registerDevice"];
         post?: never;
@@ -595,7 +595,7 @@ export type components = {
         /** @description RFC 9457 problem details (application/problem+json) */
         Problem: {
             /**
-             * @description Stable and machine-readable; branch on this, never on text. Today one of invalid_json, invalid_body, invalid_query, payload_too_large, unsupported_media_type, unauthorized, forbidden, not_found, method_not_allowed, upgrade_required, invalid_id_token, invalid_refresh_token, refresh_token_reused, mutation_gap, resync_required, conflict, idempotency_conflict, precondition_failed, rate_limited, service_unavailable, internal. Clients should treat a code they do not know like its status.
+             * @description Stable and machine-readable; branch on this, never on text. Today one of invalid_json, invalid_body, invalid_query, payload_too_large, unsupported_media_type, unauthorized, forbidden, not_found, method_not_allowed, upgrade_required, invalid_id_token, invalid_refresh_token, refresh_token_reused, mutation_gap, resync_required, conflict, device_owned_elsewhere, idempotency_conflict, precondition_failed, rate_limited, service_unavailable, internal. Clients should treat a code they do not know like its status.
              * @example invalid_body
              */
             code: string;
@@ -1377,6 +1377,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description device_owned_elsewhere: the deviceId is another user's device; nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description payload_too_large: the body is over 1 MiB */
             413: {
                 headers: {
@@ -1787,6 +1796,9 @@ export interface operations {
                             pruned: number;
                             sent: number;
                             targeted: number;
+                            withheld: {
+                                [key: string]: number;
+                            };
                         };
                         /** @enum {string} */
                         status: "scheduled" | "sending" | "sent" | "cancelled";
