@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { ApiError, forbidden, notFound } from "../errors";
+import { ApiError, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { asUser, createRouter, problem, problems } from "../openapi";
+import { nestsDeeperThan } from "../lib/json-depth";
 import { countMetric } from "../ops/metrics";
 import { spaceUnavailable, syncFailureError } from "../sync/failures";
 import { projectValue } from "../sync/merge";
@@ -11,13 +12,17 @@ import {
   DEFAULT_PULL_LIMIT,
   jsonBytes,
   MAX_MUTATIONS_PER_PUSH,
+  MAX_PULL_PAGE_BYTES,
   MAX_VALUE_BYTES,
+  MAX_VALUE_DEPTH,
   pullQuerySchema,
   pullResponseSchema,
   pushBodySchema,
   pushResponseSchema,
   SPACE_ID,
+  type Mutation,
   type PullResponse,
+  type SpaceMutation,
 } from "../sync/protocol";
 import { loadPullSnapshot } from "../sync/queries/records";
 import { syncSpaceClient } from "../sync/space-client";
@@ -54,12 +59,25 @@ const pushLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
       throw new ApiError(413, "payload_too_large", `At most ${MAX_MUTATIONS_PER_PUSH} mutations per push`);
     for (const m of mutations) {
       const value = (m as { value?: unknown } | null)?.value;
-      if (value !== undefined && jsonBytes(value) > MAX_VALUE_BYTES)
+      // Too deep to measure with JSON.stringify (it recurses); such a value is rejected anyway.
+      if (value === undefined || nestsDeeperThan(value, MAX_VALUE_DEPTH)) continue;
+      if (jsonBytes(value) > MAX_VALUE_BYTES)
         throw new ApiError(413, "payload_too_large", `A record value is at most ${MAX_VALUE_BYTES} bytes`);
     }
   }
   return next();
 };
+
+/**
+ * A value nested deeper than MAX_VALUE_DEPTH never goes on to the object: structured clone for
+ * RPC recurses and would overflow, failing the push on every retry. The mutation goes without it,
+ * flagged, and is `rejected` there like any invalid value (so it still counts as applied).
+ */
+function screenDepth(m: Mutation): SpaceMutation {
+  if (m.value === undefined || !nestsDeeperThan(m.value, MAX_VALUE_DEPTH)) return m;
+  const { value: _dropped, ...rest } = m;
+  return { ...rest, valueTooDeep: true };
+}
 
 const pushRoute = createRoute({
   method: "post",
@@ -78,7 +96,7 @@ const pushRoute = createRoute({
       content: { "application/json": { schema: pushResponseSchema } },
     },
     ...problems(400, 401, 415, 426, 503),
-    403: problem(403, "Viewer, or another user's clientId"),
+    403: problem(403, "Viewers may pull but not push"),
     404: problem(404, "No such space (or not a member)"),
     409: problem(409, "mutation_gap: nothing applied"),
     413: problem(413, "Over 500 mutations, 1 MiB, or a value over 256 KiB: nothing applied"),
@@ -95,7 +113,7 @@ syncRoutes.openapi(pushRoute, async (c) => {
     deviceId: profile.deviceId ?? null,
     appVersion: profile.appVersion,
     clientId: body.clientId,
-    mutations: body.mutations,
+    mutations: body.mutations.map(screenDepth),
   });
   if (!outcome.ok) throw syncFailureError(outcome);
   count(c, "outpost_sync_pushes_total");
@@ -117,7 +135,6 @@ const pullRoute = createRoute({
       content: { "application/json": { schema: pullResponseSchema } },
     },
     ...problems(400, 401, 426),
-    403: problem(403, "Another user's clientId"),
     404: problem(404, "No such space (or not a member)"),
     410: problem(410, "resync_required: pull again from cursor 0"),
   },
@@ -134,8 +151,8 @@ syncRoutes.openapi(pullRoute, async (c) => {
     userId: auth.userId,
     clientId: query.clientId,
     cursor,
-    // One more than asked: its presence is `hasMore`.
-    limit: limit + 1,
+    limit,
+    maxBytes: MAX_PULL_PAGE_BYTES,
   });
   const headers = { "Cache-Control": "no-store", Vary: "X-App-Version" };
   if (!snapshot.space) {
@@ -145,8 +162,6 @@ syncRoutes.openapi(pullRoute, async (c) => {
     return c.json(empty, 200, headers);
   }
   if (!snapshot.space.role) throw notFound("No such space");
-  if (snapshot.client && snapshot.client.userId !== auth.userId)
-    throw forbidden("This clientId belongs to another user");
   if (cursor > 0 && cursor < snapshot.space.purgeHorizon)
     throw new ApiError(
       410,
@@ -154,8 +169,7 @@ syncRoutes.openapi(pullRoute, async (c) => {
       "Deletions after this cursor were purged; pull again from cursor 0",
     );
   count(c, "outpost_sync_pulls_total");
-  const hasMore = snapshot.changes.length > limit;
-  const page = snapshot.changes.slice(0, limit);
+  const { changes: page, hasMore } = snapshot;
   const appVersion = c.get("profile").appVersion;
   const response: PullResponse = {
     changes: page.map((r) => ({ ...r, value: projectValue(r.collection, r.value, appVersion) })),

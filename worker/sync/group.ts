@@ -1,6 +1,6 @@
 import type { StoredRecord } from "./merge";
 import { planPush, recordKey, type RecordWrite } from "./plan";
-import type { Mutation, MutationResult } from "./protocol";
+import type { MutationResult, SpaceMutation } from "./protocol";
 import { fail, type SyncPushOutcome } from "./space-rpc";
 
 /**
@@ -13,7 +13,7 @@ export interface GroupRequest {
   userId: string;
   deviceId: string | null;
   appVersion: string | undefined;
-  mutations: readonly Mutation[];
+  mutations: readonly SpaceMutation[];
 }
 
 export interface ClientState {
@@ -97,7 +97,7 @@ export function planGroup(input: {
 export function groupReads(
   requests: readonly GroupRequest[],
   cached: ReadonlyMap<string, ClientState>,
-): { clientIds: string[]; keys: Mutation[] } {
+): { clientIds: string[]; keys: SpaceMutation[] } {
   const clientIds = requests.map((r) => r.clientId).filter((id) => !cached.has(id));
   const keys = requests.flatMap((r) => {
     const last = cached.get(r.clientId)?.lastMutationId ?? 0;

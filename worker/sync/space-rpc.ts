@@ -1,4 +1,4 @@
-import type { Mutation, MutationResult, PushResponse } from "./protocol";
+import type { Mutation, MutationResult, PushResponse, SpaceMutation } from "./protocol";
 import type { SpaceRole } from "./spaces";
 
 /**
@@ -11,7 +11,7 @@ export interface PushRequest {
   deviceId: string | null;
   appVersion: string | undefined;
   clientId: string;
-  mutations: Mutation[];
+  mutations: SpaceMutation[];
 }
 
 type SyncFailureCode = "not_found" | "forbidden" | "mutation_gap" | "unavailable";
