@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   changedOrigins,
+  clientKey,
   groupReads,
   planGroup,
   syncPushOutcome,
@@ -255,12 +256,13 @@ export class SyncSpace extends DurableObject<Env> {
     const spaceId = this.#cache.spaceId ?? "";
     const cached = this.#cache.clients;
     const reads = groupReads(requests, cached);
-    const state = await loadPushState(this.env.DB, spaceId, reads.clientIds, reads.keys);
+    const state = await loadPushState(this.env.DB, spaceId, reads.clients, reads.keys);
     const clients = new Map<string, ClientState | null>();
     for (const r of requests) {
-      const row = cached.get(r.clientId) ?? state.clients.get(r.clientId) ?? null;
-      clients.set(r.clientId, row);
-      if (row) this.#cache.rememberClient(r.clientId, row);
+      const key = clientKey(r.userId, r.clientId);
+      const row = cached.get(key) ?? state.clients.get(key) ?? null;
+      clients.set(key, row);
+      if (row) this.#cache.rememberClient(key, row);
     }
     const plan = planGroup({ requests, clients, records: state.records, version: this.#cache.version });
     if (plan.clients.length) await this.#commit(spaceId, plan);

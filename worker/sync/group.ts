@@ -17,12 +17,16 @@ export interface GroupRequest {
 }
 
 export interface ClientState {
-  userId: string;
   lastMutationId: number;
 }
 
+/**
+ * Client ids are scoped per user (v1.1): a client is (user, client id), so a member who uses
+ * another member's client id string gets a client of their own. NUL appears in neither id.
+ */
+export const clientKey = (userId: string, clientId: string) => `${userId}\u0000${clientId}`;
+
 type GroupOutcome =
-  | { kind: "forbidden" }
   | { kind: "gap"; expected: number; got: number }
   | { kind: "ok"; lastMutationId: number; version: number; results: MutationResult[]; changed: boolean };
 
@@ -44,7 +48,7 @@ export interface GroupPlan {
 
 export function planGroup(input: {
   requests: readonly GroupRequest[];
-  /** Each client's state before the group (null = new client), as D1 holds it. */
+  /** Each client's state before the group (null = new client), as D1 holds it, by `clientKey`. */
   clients: ReadonlyMap<string, ClientState | null>;
   records: ReadonlyMap<string, StoredRecord>;
   version: number;
@@ -55,8 +59,8 @@ export function planGroup(input: {
   const written = new Map<string, RecordWrite>();
   const updates = new Map<string, ClientUpdate>();
   const outcomes = input.requests.map((req): GroupOutcome => {
-    const client = clients.get(req.clientId) ?? null;
-    if (client && client.userId !== req.userId) return { kind: "forbidden" };
+    const key = clientKey(req.userId, req.clientId);
+    const client = clients.get(key) ?? null;
     const plan = planPush({
       mutations: req.mutations,
       lastMutationId: client?.lastMutationId ?? 0,
@@ -72,15 +76,15 @@ export function planGroup(input: {
         written.set(k, w);
       }
       version = plan.version;
-      const before = updates.get(req.clientId)?.from;
-      updates.set(req.clientId, {
+      const before = updates.get(key)?.from;
+      updates.set(key, {
         clientId: req.clientId,
         userId: req.userId,
         deviceId: req.deviceId,
-        from: before !== undefined ? before : (input.clients.get(req.clientId)?.lastMutationId ?? null),
+        from: before !== undefined ? before : (input.clients.get(key)?.lastMutationId ?? null),
         to: plan.lastMutationId,
       });
-      clients.set(req.clientId, { userId: req.userId, lastMutationId: plan.lastMutationId });
+      clients.set(key, { lastMutationId: plan.lastMutationId });
     }
     return {
       kind: "ok",
@@ -97,13 +101,15 @@ export function planGroup(input: {
 export function groupReads(
   requests: readonly GroupRequest[],
   cached: ReadonlyMap<string, ClientState>,
-): { clientIds: string[]; keys: SpaceMutation[] } {
-  const clientIds = requests.map((r) => r.clientId).filter((id) => !cached.has(id));
+): { clients: { userId: string; clientId: string }[]; keys: SpaceMutation[] } {
+  const clients = requests
+    .filter((r) => !cached.has(clientKey(r.userId, r.clientId)))
+    .map((r) => ({ userId: r.userId, clientId: r.clientId }));
   const keys = requests.flatMap((r) => {
-    const last = cached.get(r.clientId)?.lastMutationId ?? 0;
+    const last = cached.get(clientKey(r.userId, r.clientId))?.lastMutationId ?? 0;
     return r.mutations.filter((m) => m.id > last);
   });
-  return { clientIds, keys };
+  return { clients, keys };
 }
 
 /** The devices whose pushes changed something: they are never woken for their own changes. */
@@ -142,7 +148,6 @@ export function takeGroup<T extends { req: { mutations: readonly unknown[] } }>(
 
 /** A request's planned outcome as its RPC answer. */
 export function syncPushOutcome(o: GroupOutcome): SyncPushOutcome {
-  if (o.kind === "forbidden") return fail("forbidden", "This clientId belongs to another user");
   if (o.kind === "gap") return fail("mutation_gap", `Expected mutation ${o.expected} next, got ${o.got}`);
   return { ok: true, lastMutationId: o.lastMutationId, version: o.version, results: o.results };
 }

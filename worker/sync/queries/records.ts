@@ -1,3 +1,4 @@
+import { clientKey, type ClientState } from "../group";
 import type { StoredRecord } from "../merge";
 import type { RecordWrite } from "../plan";
 import { recordKey } from "../plan";
@@ -54,18 +55,18 @@ const clientStatement = (d1: D1Database, spaceId: string, userId: string, client
     )
     .bind(spaceId, userId, clientId);
 
-const CLIENTS_PER_SELECT = 98; // + space_id
+const CLIENTS_PER_SELECT = 49; // 2 parameters each, + space_id
 
 /**
- * Reads, in one round trip, the rows of `clientIds` (absent = new client) and the current state
- * of every record in `keys` (`collection`, `key` pairs).
+ * Reads, in one round trip, the rows of `clients` (absent = new client; by `clientKey`) and the
+ * current state of every record in `keys` (`collection`, `key` pairs).
  */
 export async function loadPushState(
   d1: D1Database,
   spaceId: string,
-  clientIds: readonly string[],
+  clients: readonly { userId: string; clientId: string }[],
   keys: readonly { collection: string; key: string }[],
-): Promise<{ clients: Map<string, ClientRow>; records: Map<string, StoredRecord> }> {
+): Promise<{ clients: Map<string, ClientState>; records: Map<string, StoredRecord> }> {
   const byCollection = new Map<string, Set<string>>();
   for (const k of keys) {
     const set = byCollection.get(k.collection) ?? new Set<string>();
@@ -73,15 +74,15 @@ export async function loadPushState(
     byCollection.set(k.collection, set);
   }
   const clientStatements: D1PreparedStatement[] = [];
-  const ids = [...new Set(clientIds)];
+  const ids = [...new Map(clients.map((c) => [clientKey(c.userId, c.clientId), c])).values()];
   for (let i = 0; i < ids.length; i += CLIENTS_PER_SELECT) {
     const chunk = ids.slice(i, i + CLIENTS_PER_SELECT);
     clientStatements.push(
       d1
         .prepare(
-          `SELECT client_id AS clientId, user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND client_id IN (${chunk.map(() => "?").join(", ")})`,
+          `SELECT client_id AS clientId, user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND (user_id, client_id) IN (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`,
         )
-        .bind(spaceId, ...chunk),
+        .bind(spaceId, ...chunk.flatMap((c) => [c.userId, c.clientId])),
     );
   }
   const recordStatements: D1PreparedStatement[] = [];
@@ -98,15 +99,15 @@ export async function loadPushState(
       );
     }
   }
-  const clients = new Map<string, ClientRow>();
+  const found = new Map<string, ClientState>();
   const records = new Map<string, StoredRecord>();
   const statements = [...clientStatements, ...recordStatements];
-  if (statements.length === 0) return { clients, records };
+  if (statements.length === 0) return { clients: found, records };
   const results = await d1.batch<unknown>(statements);
   results.forEach((result, i) => {
     if (i < clientStatements.length) {
       for (const row of result.results as (ClientRow & { clientId: string })[]) {
-        clients.set(row.clientId, { userId: row.userId, lastMutationId: row.lastMutationId });
+        found.set(clientKey(row.userId, row.clientId), { lastMutationId: row.lastMutationId });
       }
       return;
     }
@@ -118,7 +119,7 @@ export async function loadPushState(
       });
     }
   });
-  return { clients, records };
+  return { clients: found, records };
 }
 
 interface CommitInput {
@@ -164,9 +165,9 @@ export function commitStatements(d1: D1Database, input: CommitInput): D1Prepared
             .bind(input.spaceId, c.clientId, c.userId, c.deviceId, c.to, input.now, input.now)
         : d1
             .prepare(
-              "UPDATE sync_clients SET last_mutation_id = CASE WHEN last_mutation_id = ? THEN ? ELSE NULL END, device_id = COALESCE(?, device_id), updated_at = ? WHERE space_id = ? AND client_id = ?",
+              "UPDATE sync_clients SET last_mutation_id = CASE WHEN last_mutation_id = ? THEN ? ELSE NULL END, device_id = COALESCE(?, device_id), updated_at = ? WHERE space_id = ? AND user_id = ? AND client_id = ?",
             )
-            .bind(c.from, c.to, c.deviceId, input.now, input.spaceId, c.clientId),
+            .bind(c.from, c.to, c.deviceId, input.now, input.spaceId, c.userId, c.clientId),
     );
   }
   for (let i = 0; i < input.writes.length; i += ROWS_PER_UPSERT) {
