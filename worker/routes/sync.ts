@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
+import { isDeviceOfUser } from "../devices/queries";
 import { ApiError, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { asUser, createRouter, problem, problems } from "../openapi";
@@ -24,7 +25,7 @@ import {
   type PullResponse,
   type SpaceMutation,
 } from "../sync/protocol";
-import { loadPullSnapshot } from "../sync/queries/records";
+import { loadPullSnapshot } from "../sync/queries/pull";
 import { syncSpaceClient } from "../sync/space-client";
 import { personalSpaceId, resolveSpaceId } from "../sync/spaces";
 
@@ -188,7 +189,7 @@ syncRoutes.openAPIRegistry.registerPath({
   summary: "WebSocket of pokes: the space's version, whenever it moves",
   security: [{ bearerAuth: [] }, { accessTokenQuery: [] }],
   description:
-    'WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the device so it gets pokes instead of silent pushes). The server sends `{"type":"poke","version":N}` on connect and whenever the space\'s version moves; `{"type":"ping"}` is answered `{"type":"pong"}`.',
+    'WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller\'s registered device so it gets pokes instead of silent pushes — another user\'s device id is ignored). The server sends `{"type":"poke","version":N}` on connect and whenever the space\'s version moves; `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.',
   request: {
     params: SpaceIdParam,
     query: z.object({ deviceId: z.string().optional() }),
@@ -216,10 +217,17 @@ syncRoutes.get("/:spaceId/socket", requireUser({ queryToken: true }), async (c) 
     throw new ApiError(400, "invalid_query", "Expected a WebSocket upgrade (Upgrade: websocket)");
   const spaceId = resolveSpaceId(raw, auth.userId);
   const queryDevice = c.req.query("deviceId");
-  const deviceId =
+  const claimed =
     c.get("profile").deviceId ??
     (queryDevice && /^[A-Za-z0-9-]{8,64}$/.test(queryDevice) ? queryDevice : null);
-  const res = await syncSpaceClient(c.env, spaceId).openSocket(auth.userId, deviceId);
+  // Another user's device id is ignored: it would count that device as live (no silent push).
+  const deviceId = claimed && (await isDeviceOfUser(c.var.db, auth.userId, claimed)) ? claimed : null;
+  const res = await syncSpaceClient(c.env, spaceId).openSocket({
+    userId: auth.userId,
+    deviceId,
+    sessionId: auth.sessionId,
+    expiresAt: auth.expiresAt,
+  });
   if (res.status === 404) throw notFound("No such space");
   if (res.status !== 101) throw spaceUnavailable();
   return res;

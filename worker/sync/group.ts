@@ -26,6 +26,9 @@ export interface ClientState {
  */
 export const clientKey = (userId: string, clientId: string) => `${userId}\u0000${clientId}`;
 
+/** A device as claimed by a user (`X-Device-Id`): it counts only if it is a device row of theirs. */
+export const deviceKey = (userId: string, deviceId: string) => `${userId}\u0000${deviceId}`;
+
 type GroupOutcome =
   | { kind: "gap"; expected: number; got: number }
   | { kind: "ok"; lastMutationId: number; version: number; results: MutationResult[]; changed: boolean };
@@ -97,11 +100,18 @@ export function planGroup(input: {
   return { outcomes, writes: [...written.values()], clients: [...updates.values()], version };
 }
 
-/** What a group must read from D1: clients not cached yet, and the records its new mutations touch. */
+/**
+ * What a group must read from D1: clients not cached yet, the records its new mutations touch,
+ * and the devices the pushers claim (checked in the same read, so spoofing costs no round trip).
+ */
 export function groupReads(
   requests: readonly GroupRequest[],
   cached: ReadonlyMap<string, ClientState>,
-): { clients: { userId: string; clientId: string }[]; keys: SpaceMutation[] } {
+): {
+  clients: { userId: string; clientId: string }[];
+  keys: SpaceMutation[];
+  devices: { userId: string; deviceId: string }[];
+} {
   const clients = requests
     .filter((r) => !cached.has(clientKey(r.userId, r.clientId)))
     .map((r) => ({ userId: r.userId, clientId: r.clientId }));
@@ -109,7 +119,21 @@ export function groupReads(
     const last = cached.get(clientKey(r.userId, r.clientId))?.lastMutationId ?? 0;
     return r.mutations.filter((m) => m.id > last);
   });
-  return { clients, keys };
+  const devices = requests.flatMap((r) => (r.deviceId ? [{ userId: r.userId, deviceId: r.deviceId }] : []));
+  return { clients, keys, devices };
+}
+
+/**
+ * A pusher's device id is kept only if it is one of their own device rows: another member's id
+ * would make that device the writer (recorded on the client, never woken for the change).
+ */
+export function withOwnedDevices<R extends GroupRequest>(
+  requests: readonly R[],
+  owned: ReadonlySet<string>,
+): R[] {
+  return requests.map((r) =>
+    r.deviceId && !owned.has(deviceKey(r.userId, r.deviceId)) ? { ...r, deviceId: null } : r,
+  );
 }
 
 /** The devices whose pushes changed something: they are never woken for their own changes. */

@@ -1,9 +1,8 @@
-import { clientKey, type ClientState } from "../group";
+import { clientKey, deviceKey, type ClientState } from "../group";
 import type { StoredRecord } from "../merge";
 import type { RecordWrite } from "../plan";
 import { recordKey } from "../plan";
-import type { RecordValue, WireRecord } from "../protocol";
-import type { SpaceRole } from "../spaces";
+import type { RecordValue } from "../protocol";
 
 /**
  * The sync engine's D1 statements. Plain prepared statements with bound parameters: a push is one
@@ -13,7 +12,7 @@ import type { SpaceRole } from "../spaces";
 const KEYS_PER_SELECT = 97; // + space_id + collection
 const ROWS_PER_UPSERT = 14; // 7 parameters per row
 
-interface RecordRow {
+export interface RecordRow {
   collection: string;
   key: string;
   version: number;
@@ -21,10 +20,10 @@ interface RecordRow {
   value: string | null;
 }
 
-const parseValue = (text: string | null): RecordValue | null =>
+export const parseValue = (text: string | null): RecordValue | null =>
   text === null ? null : (JSON.parse(text) as RecordValue);
 
-interface SpaceState {
+export interface SpaceState {
   version: number;
   purgeHorizon: number;
 }
@@ -42,31 +41,32 @@ export async function raiseSpaceVersion(d1: D1Database, spaceId: string, version
   await d1.prepare("UPDATE spaces SET version = MAX(version, ?) WHERE id = ?").bind(version, spaceId).run();
 }
 
-interface ClientRow {
+export interface ClientRow {
   userId: string;
   lastMutationId: number;
 }
 
-/** Client ids are scoped per user (v1.1): the same string under two users is two clients. */
-const clientStatement = (d1: D1Database, spaceId: string, userId: string, clientId: string) =>
-  d1
-    .prepare(
-      "SELECT user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND user_id = ? AND client_id = ?",
-    )
-    .bind(spaceId, userId, clientId);
-
 const CLIENTS_PER_SELECT = 49; // 2 parameters each, + space_id
 
+interface PushState {
+  clients: Map<string, ClientState>;
+  records: Map<string, StoredRecord>;
+  /** The `devices` that are device rows of the user named with them, by `deviceKey`. */
+  ownedDevices: Set<string>;
+}
+
 /**
- * Reads, in one round trip, the rows of `clients` (absent = new client; by `clientKey`) and the
- * current state of every record in `keys` (`collection`, `key` pairs).
+ * Reads, in one round trip, the rows of `clients` (absent = new client; by `clientKey`), the
+ * current state of every record in `keys` (`collection`, `key` pairs), and which of the pushers'
+ * claimed `devices` are really theirs (so checking costs no round trip of its own).
  */
 export async function loadPushState(
   d1: D1Database,
   spaceId: string,
   clients: readonly { userId: string; clientId: string }[],
   keys: readonly { collection: string; key: string }[],
-): Promise<{ clients: Map<string, ClientState>; records: Map<string, StoredRecord> }> {
+  devices: readonly { userId: string; deviceId: string }[] = [],
+): Promise<PushState> {
   const byCollection = new Map<string, Set<string>>();
   for (const k of keys) {
     const set = byCollection.get(k.collection) ?? new Set<string>();
@@ -99,11 +99,27 @@ export async function loadPushState(
       );
     }
   }
+  const deviceStatements: D1PreparedStatement[] = [];
+  for (let i = 0; i < devices.length; i += CLIENTS_PER_SELECT) {
+    const chunk = devices.slice(i, i + CLIENTS_PER_SELECT);
+    deviceStatements.push(
+      d1
+        .prepare(
+          `SELECT user_id AS userId, id AS deviceId FROM devices WHERE (user_id, id) IN (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`,
+        )
+        .bind(...chunk.flatMap((d) => [d.userId, d.deviceId])),
+    );
+  }
   const found = new Map<string, ClientState>();
   const records = new Map<string, StoredRecord>();
-  const statements = [...clientStatements, ...recordStatements];
-  if (statements.length === 0) return { clients: found, records };
+  const ownedDevices = new Set<string>();
+  const statements = [...deviceStatements, ...clientStatements, ...recordStatements];
+  if (statements.length === 0) return { clients: found, records, ownedDevices };
   const results = await d1.batch<unknown>(statements);
+  for (const result of results.splice(0, deviceStatements.length)) {
+    for (const row of result.results as { userId: string; deviceId: string }[])
+      ownedDevices.add(deviceKey(row.userId, row.deviceId));
+  }
   results.forEach((result, i) => {
     if (i < clientStatements.length) {
       for (const row of result.results as (ClientRow & { clientId: string })[]) {
@@ -119,7 +135,7 @@ export async function loadPushState(
       });
     }
   });
-  return { clients: found, records };
+  return { clients: found, records, ownedDevices };
 }
 
 interface CommitInput {
@@ -191,78 +207,6 @@ export function commitStatements(d1: D1Database, input: CommitInput): D1Prepared
     );
   }
   return statements;
-}
-
-interface PullSnapshot {
-  /** Null when the space does not exist. */
-  space: (SpaceState & { role: SpaceRole | null }) | null;
-  client: ClientRow | null;
-  /** One page: at most `limit` records and `maxBytes` of values, but always the first record. */
-  changes: WireRecord[];
-  /** Records after the page exist. */
-  hasMore: boolean;
-}
-
-/**
- * The page in SQL, so a space of large values is never loaded whole into memory to cut it:
- * running totals of each value's stored JSON size (UTF-8 bytes) decide which rows fit. Rows past
- * the page come back at most one (value left out) just to say there is more.
- */
-const PAGE_SQL = `
-SELECT collection, key, version, deleted, CASE WHEN fits THEN value END AS value, fits FROM (
-  SELECT collection, key, version, deleted, value, rn, total - size AS before,
-    (rn = 1 OR total <= ?3) AND rn <= ?4 AS fits
-  FROM (
-    SELECT collection, key, version, deleted, value,
-      COALESCE(length(CAST(value AS BLOB)), 0) AS size,
-      SUM(COALESCE(length(CAST(value AS BLOB)), 0)) OVER (ORDER BY version ROWS UNBOUNDED PRECEDING) AS total,
-      ROW_NUMBER() OVER (ORDER BY version) AS rn
-    FROM (SELECT * FROM records WHERE space_id = ?1 AND version > ?2 ORDER BY version LIMIT ?4 + 1)
-  )
-)
-WHERE rn <= 2 OR before <= ?3
-ORDER BY version`;
-
-/**
- * One consistent read (a batch is a transaction): the space's version, horizon and the caller's
- * role, the client's last mutation id, and one page of records changed after `cursor` in
- * version order. Rows are updated in place, so each record appears at most once.
- */
-export async function loadPullSnapshot(
-  d1: D1Database,
-  input: {
-    spaceId: string;
-    userId: string;
-    clientId: string | undefined;
-    cursor: number;
-    limit: number;
-    maxBytes: number;
-  },
-): Promise<PullSnapshot> {
-  const statements = [
-    d1
-      .prepare(
-        "SELECT s.version AS version, s.purge_horizon AS purgeHorizon, m.role AS role FROM spaces s LEFT JOIN space_members m ON m.space_id = s.id AND m.user_id = ? WHERE s.id = ?",
-      )
-      .bind(input.userId, input.spaceId),
-    d1.prepare(PAGE_SQL).bind(input.spaceId, input.cursor, input.maxBytes, input.limit),
-  ];
-  if (input.clientId !== undefined)
-    statements.push(clientStatement(d1, input.spaceId, input.userId, input.clientId));
-  const [spaceResult, recordsResult, clientResult] = await d1.batch<unknown>(statements);
-  const space = (spaceResult?.results[0] as (SpaceState & { role: SpaceRole | null }) | undefined) ?? null;
-  const client = (clientResult?.results[0] as ClientRow | undefined) ?? null;
-  const rows = (recordsResult?.results ?? []) as (RecordRow & { fits: number })[];
-  const changes = rows
-    .filter((row) => row.fits === 1)
-    .map((row) => ({
-      collection: row.collection,
-      key: row.key,
-      version: row.version,
-      deleted: row.deleted === 1,
-      value: parseValue(row.value),
-    }));
-  return { space, client, changes, hasMore: rows.length > changes.length };
 }
 
 /**
