@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { clientKey, planGroup, type GroupRequest } from "../../worker/sync/group";
+import {
+  clientKey,
+  deviceKey,
+  planGroup,
+  withOwnedDevices,
+  type GroupRequest,
+} from "../../worker/sync/group";
 import type { Mutation } from "../../worker/sync/protocol";
 
 const put = (id: number, key: string, title = key): Mutation => ({
@@ -75,6 +81,22 @@ describe("planGroup", () => {
     expect(plan.clients.map((c) => [c.userId, c.clientId, c.from, c.to])).toEqual([
       ["other", "a", null, 1],
       ["owner", "a", 7, 8],
+    ]);
+  });
+});
+
+describe("withOwnedDevices", () => {
+  it("keeps a pusher's device id only if it is a device row of that pusher", () => {
+    const requests = [
+      { ...req("a", [], "u1"), deviceId: "phone-1" },
+      { ...req("b", [], "u2"), deviceId: "phone-1" },
+      { ...req("c", [], "u2"), deviceId: null },
+    ];
+    const out = withOwnedDevices(requests, new Set([deviceKey("u1", "phone-1")]));
+    expect(out.map((r) => [r.userId, r.deviceId])).toEqual([
+      ["u1", "phone-1"],
+      ["u2", null],
+      ["u2", null],
     ]);
   });
 });
