@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { anonymousUser, call, type SignedIn } from "../setup/http";
-import { addMember, createSpace, pullAll, pullOk, pushOk, putTask } from "./sync-helpers";
+import { addMember, createSpace, pullAll, pullOk, pushOk, putTask, waitFor } from "./sync-helpers";
 
 /** Silent pushes the fake FCM received for a token (control API of test/fakes). */
 async function fcmDeliveries(token: string): Promise<{ summary: { data: Record<string, unknown> } }[]> {
@@ -10,15 +10,6 @@ async function fcmDeliveries(token: string): Promise<{ summary: { data: Record<s
   );
   expect(res.status).toBe(200);
   return res.json();
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 8_000;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A phone with a push token, registered by its user. */
