@@ -1,4 +1,4 @@
-import type { ClientState, ClientUpdate } from "../worker/sync/group";
+import { clientKey, type ClientState, type ClientUpdate } from "../worker/sync/group";
 import { loadSpaceState, raiseSpaceVersion } from "../worker/sync/queries/records";
 import { ensurePersonalSpace, loadMembers } from "../worker/sync/queries/spaces";
 import { personalSpaceId, type SpaceRole } from "../worker/sync/spaces";
@@ -16,7 +16,7 @@ export class SpaceCache {
   #version: number;
   /** Members and roles as D1 last said; reloaded on a miss, updated by the member RPCs. */
   #members: Map<string, SpaceRole> | null = null;
-  /** Clients whose row this instance has read from (or committed to) D1. */
+  /** Clients whose row this instance has read from (or committed to) D1, by `clientKey`. */
   readonly #clients = new Map<string, ClientState>();
   #loaded: Promise<void> | null = null;
 
@@ -96,13 +96,13 @@ export class SpaceCache {
     return this.#clients;
   }
 
-  rememberClient(clientId: string, state: ClientState): void {
-    this.#clients.set(clientId, state);
+  rememberClient(key: string, state: ClientState): void {
+    this.#clients.set(key, state);
   }
 
   /** D1 committed: the version moved and these clients' last ids with it. */
   committed(version: number, clients: readonly ClientUpdate[]): void {
     this.#version = version;
-    for (const c of clients) this.#clients.set(c.clientId, { userId: c.userId, lastMutationId: c.to });
+    for (const c of clients) this.#clients.set(clientKey(c.userId, c.clientId), { lastMutationId: c.to });
   }
 }

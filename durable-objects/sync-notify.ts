@@ -1,20 +1,23 @@
 import { memberPushDevices } from "../worker/sync/queries/records";
+import { liveSessionIds } from "../worker/sync/queries/sessions";
 import { sendSilentSyncPushes } from "../worker/sync/silent-push";
 import { decideSilentPushes, SILENT_PUSH_MARGIN_MS, SILENT_PUSH_WINDOW_MS } from "../worker/sync/background";
 import type { PokeMessage } from "../worker/sync/protocol";
+import { SESSION_ENDED_CLOSE, SOCKET_SESSION_CHECK_MS, type SocketOwner } from "../worker/sync/space-rpc";
 import type { SyncStore } from "./sync-store";
 
 /** What a socket carries across hibernation: who it is (verified by the Worker before upgrade). */
-interface SocketAttachment {
-  userId: string;
-  deviceId: string | null;
+interface SocketAttachment extends SocketOwner {
   connectedAt: number;
 }
+
+const attachmentOf = (ws: WebSocket) => ws.deserializeAttachment() as SocketAttachment | null;
 
 /**
  * Telling devices that the space moved: a poke on every live socket (hibernation API), and for
  * members' devices without one a silent push, at most one per device per window, never to the
- * device that made the change. Also owns the object's single alarm (owed pushes, daily purge).
+ * device that made the change. Sockets end with their session. Also owns the object's single
+ * alarm (owed pushes, the daily purge, and the session check while sockets are open).
  */
 export class SyncNotifier {
   readonly #ctx: DurableObjectState;
@@ -29,14 +32,15 @@ export class SyncNotifier {
     this.#spaceId = spaceId;
   }
 
-  accept(userId: string, deviceId: string | null, version: number): Response {
+  accept(owner: SocketOwner, version: number): Response {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
+    const { userId, deviceId } = owner;
     this.#ctx.acceptWebSocket(
       server,
       deviceId ? [`user:${userId}`, `device:${deviceId}`] : [`user:${userId}`],
     );
-    const attachment: SocketAttachment = { userId, deviceId, connectedAt: Date.now() };
+    const attachment: SocketAttachment = { ...owner, connectedAt: Date.now() };
     server.serializeAttachment(attachment);
     // A fresh socket learns the current version at once, so a reconnecting app pulls what it missed.
     server.send(JSON.stringify({ type: "poke", version } satisfies PokeMessage));
@@ -91,11 +95,43 @@ export class SyncNotifier {
     }
   }
 
+  /**
+   * Closes (4001) every socket whose access token has expired or whose session has ended
+   * (logout, revocation, reuse, expiry): one D1 read for all their sessions. The alarm runs it
+   * every SOCKET_SESSION_CHECK_MS while sockets are open.
+   */
+  async closeEndedSessions(now: number): Promise<void> {
+    const open = this.#ctx.getWebSockets().flatMap((ws) => {
+      const attachment = attachmentOf(ws);
+      return attachment ? [{ ws, attachment }] : [];
+    });
+    if (!open.length) return;
+    const live = await liveSessionIds(
+      this.#env.DB,
+      open.map((s) => s.attachment.sessionId),
+      now,
+    );
+    for (const { ws, attachment } of open) {
+      const reason =
+        attachment.expiresAt <= now
+          ? "access token expired"
+          : live.has(attachment.sessionId)
+            ? null
+            : "session ended";
+      if (!reason) continue;
+      try {
+        ws.close(SESSION_ENDED_CLOSE, reason);
+      } catch {
+        // Already closing.
+      }
+    }
+  }
+
   #liveDevices(): Set<string> {
     const live = new Set<string>();
     for (const ws of this.#ctx.getWebSockets()) {
-      const attachment = ws.deserializeAttachment() as SocketAttachment | null;
-      if (attachment?.deviceId) live.add(attachment.deviceId);
+      const deviceId = attachmentOf(ws)?.deviceId;
+      if (deviceId) live.add(deviceId);
     }
     return live;
   }
@@ -153,12 +189,16 @@ export class SyncNotifier {
     if (send.length) await this.#send(spaceId, send, version);
   }
 
-  /** One alarm per object: the earliest of the next purge and the next owed push. */
-  async schedule(): Promise<void> {
+  /**
+   * One alarm per object: the earliest of the next purge, the next owed push and, only while
+   * sockets are open, the next session check.
+   */
+  async schedule(now = Date.now()): Promise<void> {
     const owed = this.#store.earliestOwed();
     const times = [
       this.#store.getNumber("next_purge_at"),
       owed === undefined ? undefined : owed + SILENT_PUSH_WINDOW_MS + SILENT_PUSH_MARGIN_MS,
+      this.#ctx.getWebSockets().length ? now + SOCKET_SESSION_CHECK_MS : undefined,
     ].filter((t): t is number => t !== undefined);
     if (!times.length) return;
     const next = Math.min(...times);

@@ -1,10 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   changedOrigins,
+  clientKey,
   groupReads,
   planGroup,
   syncPushOutcome,
   takeGroup,
+  withOwnedDevices,
   type ClientState,
   type GroupPlan,
 } from "../worker/sync/group";
@@ -12,9 +14,10 @@ import { planServerWrite } from "../worker/sync/plan";
 import { PURGE_INTERVAL_MS, tombstoneCutoff } from "../worker/sync/purge";
 import { commitStatements, loadPushState, purgeTombstones } from "../worker/sync/queries/records";
 import { removeMember, upsertMember, userExists } from "../worker/sync/queries/spaces";
+import { logWriteFailure } from "../worker/sync/failures";
 import {
   fail,
-  SOCKET_HEADERS,
+  readSocketHeaders,
   unavailable,
   type MemberOutcome,
   type PushRequest,
@@ -146,12 +149,14 @@ export class SyncSpace extends DurableObject<Env> {
 
   /** WebSocket upgrades, forwarded by the Worker after it verified the token (see routes/sync.ts). */
   override async fetch(request: Request): Promise<Response> {
-    const spaceId = request.headers.get(SOCKET_HEADERS.space);
-    const userId = request.headers.get(SOCKET_HEADERS.user);
-    if (!spaceId || !userId) return new Response(null, { status: 400 });
+    const upgrade = readSocketHeaders(request.headers);
+    if (!upgrade) return new Response(null, { status: 400 });
+    const { spaceId, owner } = upgrade;
     await this.#cache.ready(spaceId);
-    if (!(await this.#cache.role(userId, spaceId))) return new Response(null, { status: 404 });
-    return this.#notify.accept(userId, request.headers.get(SOCKET_HEADERS.device), this.#cache.version);
+    if (!(await this.#cache.role(owner.userId, spaceId))) return new Response(null, { status: 404 });
+    const res = this.#notify.accept(owner, this.#cache.version);
+    await this.#notify.schedule(); // the session check, now that a socket is open
+    return res;
   }
 
   /** Apps only listen; `{"type":"ping"}` is answered by the runtime without waking us. */
@@ -170,6 +175,7 @@ export class SyncSpace extends DurableObject<Env> {
     if (!spaceId) return;
     await this.#cache.ready(spaceId);
     const now = Date.now();
+    await this.#notify.closeEndedSessions(now);
     await this.#notify.sendOwed(this.#cache.version, now);
     const nextPurge = this.#store.getNumber("next_purge_at");
     if (nextPurge !== undefined && nextPurge <= now) {
@@ -197,14 +203,7 @@ export class SyncSpace extends DurableObject<Env> {
       try {
         return await attempt();
       } catch (error) {
-        console.error(
-          JSON.stringify({
-            level: "warn",
-            message: "sync write failed; reloading from D1",
-            spaceId: this.#cache.spaceId,
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        );
+        logWriteFailure(this.#cache.spaceId, error);
         this.#cache.invalidate();
         const spaceId = this.#cache.spaceId;
         if (tries >= 1 || !spaceId) return unavailable();
@@ -251,16 +250,18 @@ export class SyncSpace extends DurableObject<Env> {
     }
   }
 
-  async #commitGroup(requests: PushRequest[]): Promise<SyncPushOutcome[]> {
+  async #commitGroup(pushes: PushRequest[]): Promise<SyncPushOutcome[]> {
     const spaceId = this.#cache.spaceId ?? "";
     const cached = this.#cache.clients;
-    const reads = groupReads(requests, cached);
-    const state = await loadPushState(this.env.DB, spaceId, reads.clientIds, reads.keys);
+    const reads = groupReads(pushes, cached);
+    const state = await loadPushState(this.env.DB, spaceId, reads.clients, reads.keys, reads.devices);
+    const requests = withOwnedDevices(pushes, state.ownedDevices);
     const clients = new Map<string, ClientState | null>();
     for (const r of requests) {
-      const row = cached.get(r.clientId) ?? state.clients.get(r.clientId) ?? null;
-      clients.set(r.clientId, row);
-      if (row) this.#cache.rememberClient(r.clientId, row);
+      const key = clientKey(r.userId, r.clientId);
+      const row = cached.get(key) ?? state.clients.get(key) ?? null;
+      clients.set(key, row);
+      if (row) this.#cache.rememberClient(key, row);
     }
     const plan = planGroup({ requests, clients, records: state.records, version: this.#cache.version });
     if (plan.clients.length) await this.#commit(spaceId, plan);

@@ -17,9 +17,12 @@ export class SyncStore {
   constructor(sql: SqlStorage) {
     this.#sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    // Client ids are scoped per user (v1.1). The registry keyed by client id alone is dropped: it
+    // is bookkeeping rebuilt by the next commits, never read to decide anything.
+    sql.exec(`DROP TABLE IF EXISTS clients`);
     sql.exec(
-      `CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, device_id TEXT,
-         last_mutation_id INTEGER NOT NULL, last_seen_at INTEGER NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS user_clients (user_id TEXT NOT NULL, client_id TEXT NOT NULL, device_id TEXT,
+         last_mutation_id INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, PRIMARY KEY (user_id, client_id))`,
     );
     sql.exec(
       `CREATE TABLE IF NOT EXISTS push_marks (device_id TEXT PRIMARY KEY, last_push_at INTEGER NOT NULL,
@@ -54,8 +57,8 @@ export class SyncStore {
     now: number,
   ): void {
     this.#sql.exec(
-      `INSERT INTO clients (client_id, user_id, device_id, last_mutation_id, last_seen_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (client_id) DO UPDATE SET device_id = COALESCE(excluded.device_id, device_id),
+      `INSERT INTO user_clients (client_id, user_id, device_id, last_mutation_id, last_seen_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, client_id) DO UPDATE SET device_id = COALESCE(excluded.device_id, device_id),
          last_mutation_id = MAX(last_mutation_id, excluded.last_mutation_id), last_seen_at = excluded.last_seen_at`,
       clientId,
       userId,

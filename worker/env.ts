@@ -26,6 +26,8 @@ export interface AuthContext {
   userId: string;
   sessionId: string;
   anonymous: boolean;
+  /** When the access token expires (ms): what outlives a request (a sync socket) ends with it. */
+  expiresAt: number;
 }
 
 interface AppVariables {

@@ -79,7 +79,7 @@ describe("SyncSpace after a failure between the D1 commit and its own write", ()
     // As if the object's own writes of the last commits had been lost, then it restarted.
     await runInDurableObject(stub, (_instance, state) => {
       state.storage.sql.exec("UPDATE meta SET value = '0' WHERE key = 'version'");
-      state.storage.sql.exec("DELETE FROM clients");
+      state.storage.sql.exec("DELETE FROM user_clients");
     });
     await stub.armCrashAfterCommit("abort");
     const crashed = await push(who, "me", clientId, [putTask(3, "c", { title: "c", done: false })]);

@@ -503,4 +503,23 @@ describe("offline sync end to end, over real sockets", () => {
     }
     expect(await serverState(tripId)).toEqual(before);
   });
+
+  it("closes a socket within 30 seconds of its session's logout, on the object's own alarm", async () => {
+    const app = await signInAnonymously("Erin's phone", "ios");
+    const socket = await openSocket(socketUrl("me", `?token=${encodeURIComponent(app.accessToken)}`));
+    await socket.poke(0);
+    const loggedOut = await fetchJson(worker.url, "/v1/auth/logout", {
+      method: "POST",
+      headers: deviceHeaders(app),
+    });
+    expect(loggedOut.status).toBe(204);
+    // The server's close frame moves the socket to CLOSING at once; ws only emits "close" when the
+    // TCP connection ends, which the local runtime may hold for ws's 30 s close timeout. So the
+    // frame itself is what is awaited, and its code read from ws's state.
+    const state = socket.ws as unknown as { _closeFrameReceived: boolean; _closeCode: number };
+    const deadline = Date.now() + 30_000;
+    while (!state._closeFrameReceived && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(state._closeFrameReceived).toBe(true);
+    expect(state._closeCode).toBe(4001);
+  });
 });

@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { anonymousUser, call } from "../setup/http";
-import { addMember, createSpace, newClientId, pushOk, putTask } from "./sync-helpers";
+import { addMember, createSpace, newClientId, pushOk, putTask, waitFor } from "./sync-helpers";
 
 /** Silent pushes as the fake FCM/APNs received them (control API of test/fakes). */
 interface Delivery {
@@ -18,15 +18,6 @@ async function deliveries(provider: "fcm" | "apns", token: string): Promise<Deli
   );
   expect(res.status).toBe(200);
   return res.json<Delivery[]>();
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 8_000;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const hex = (bytes: number) =>

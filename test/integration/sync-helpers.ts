@@ -125,3 +125,13 @@ export async function addMember(
 export async function problemCode(res: Response): Promise<string | undefined> {
   return (await res.json<{ code?: string }>()).code;
 }
+
+/** Polls `check` until it holds (8 s at most): for effects that happen off the response path. */
+export async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 8_000;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -216,19 +216,22 @@ describe("POST /v1/sync/{spaceId}/push", () => {
     expect((await call("/v1/sync/me/pull")).status).toBe(401);
   });
 
-  it("binds a clientId to the user who first used it in a space", async () => {
+  it("scopes a clientId to its user: another member's same string is a client of their own", async () => {
     const owner = await user();
     const editor = await user();
     const spaceId = await createSpace(owner);
     await addMember(owner, spaceId, editor.userId, "editor");
     const clientId = newClientId();
     await pushOk(owner, spaceId, clientId, [putTask(1, "a", { title: "mine", done: false })]);
-    const stolen = await push(editor, spaceId, clientId, [putTask(2, "a", { title: "theirs", done: true })]);
-    expect(stolen.status).toBe(403);
-    expect(await problemCode(stolen)).toBe("forbidden");
-    expect((await pull(editor, spaceId, `clientId=${clientId}`)).status).toBe(403);
-    const state = await pullOk(owner, spaceId, "cursor=0");
-    expect(state.changes.map((c) => c.value)).toEqual([{ title: "mine", done: false }]);
+    // The editor's first push with the same string starts at 1: it is not the owner's client.
+    const theirs = await pushOk(editor, spaceId, clientId, [
+      putTask(1, "b", { title: "theirs", done: true }),
+    ]);
+    expect(theirs.lastMutationId).toBe(1);
+    expect((await pullOk(editor, spaceId, `clientId=${clientId}`)).lastMutationId).toBe(1);
+    await pushOk(owner, spaceId, clientId, [putTask(2, "a", { title: "mine 2", done: false })]);
+    expect((await pullOk(owner, spaceId, `clientId=${clientId}`)).lastMutationId).toBe(2);
+    expect((await pullOk(editor, spaceId, `clientId=${clientId}`)).lastMutationId).toBe(1);
   });
 
   it("counts pushes and pulls in the metrics", async () => {
@@ -280,7 +283,3 @@ describe("POST /v1/sync/{spaceId}/push", () => {
     expect(cursor).toBe(100);
   });
 });
-
-function pull(who: Caller, spaceId: string, query: string) {
-  return call(`/v1/sync/${spaceId}/pull?${query}`, { token: who.token });
-}

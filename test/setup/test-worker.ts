@@ -30,7 +30,7 @@ class TestSyncSpace extends SyncSpace {
     return {
       spaceId: get("space_id") ?? null,
       version: Number(get("version") ?? 0),
-      clients: sql.exec<{ n: number }>("SELECT count(*) AS n FROM clients").one().n,
+      clients: sql.exec<{ n: number }>("SELECT count(*) AS n FROM user_clients").one().n,
       sockets: this.ctx.getWebSockets().length,
     };
   }

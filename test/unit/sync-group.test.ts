@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { planGroup, type GroupRequest } from "../../worker/sync/group";
+import {
+  clientKey,
+  deviceKey,
+  planGroup,
+  withOwnedDevices,
+  type GroupRequest,
+} from "../../worker/sync/group";
 import type { Mutation } from "../../worker/sync/protocol";
 
 const put = (id: number, key: string, title = key): Mutation => ({
@@ -22,8 +28,8 @@ describe("planGroup", () => {
     const plan = planGroup({
       requests: [req("a", [put(1, "x", "first")]), req("b", [put(1, "x", "second"), put(2, "y")])],
       clients: new Map([
-        ["a", null],
-        ["b", { userId: "u1", lastMutationId: 0 }],
+        [clientKey("u1", "a"), null],
+        [clientKey("u1", "b"), { lastMutationId: 0 }],
       ]),
       records: new Map(),
       version: 10,
@@ -47,7 +53,7 @@ describe("planGroup", () => {
     const batch = [put(4, "x"), put(5, "y")];
     const plan = planGroup({
       requests: [req("a", batch), req("a", batch), req("a", [put(6, "z")])],
-      clients: new Map([["a", { userId: "u1", lastMutationId: 3 }]]),
+      clients: new Map([[clientKey("u1", "a"), { lastMutationId: 3 }]]),
       records: new Map(),
       version: 0,
     });
@@ -56,19 +62,41 @@ describe("planGroup", () => {
     expect(plan.version).toBe(3);
   });
 
-  it("refuses another user's client and a gap without touching the rest of the group", () => {
+  it("keeps two users' same client id apart, and refuses a gap without touching the rest", () => {
     const plan = planGroup({
-      requests: [req("a", [put(1, "x")], "intruder"), req("b", [put(3, "y")]), req("c", [put(1, "z")])],
+      requests: [req("a", [put(1, "x")], "other"), req("b", [put(3, "y")]), req("a", [put(8, "z")], "owner")],
       clients: new Map([
-        ["a", { userId: "owner", lastMutationId: 0 }],
-        ["b", null],
-        ["c", null],
+        [clientKey("owner", "a"), { lastMutationId: 7 }],
+        [clientKey("other", "a"), null],
+        [clientKey("u1", "b"), null],
       ]),
       records: new Map(),
       version: 5,
     });
-    expect(plan.outcomes.map((o) => o.kind)).toEqual(["forbidden", "gap", "ok"]);
-    expect(plan.writes.map((w) => [w.key, w.version])).toEqual([["z", 6]]);
-    expect(plan.clients.map((c) => c.clientId)).toEqual(["c"]);
+    expect(plan.outcomes.map((o) => o.kind)).toEqual(["ok", "gap", "ok"]);
+    expect(plan.writes.map((w) => [w.key, w.version])).toEqual([
+      ["x", 6],
+      ["z", 7],
+    ]);
+    expect(plan.clients.map((c) => [c.userId, c.clientId, c.from, c.to])).toEqual([
+      ["other", "a", null, 1],
+      ["owner", "a", 7, 8],
+    ]);
+  });
+});
+
+describe("withOwnedDevices", () => {
+  it("keeps a pusher's device id only if it is a device row of that pusher", () => {
+    const requests = [
+      { ...req("a", [], "u1"), deviceId: "phone-1" },
+      { ...req("b", [], "u2"), deviceId: "phone-1" },
+      { ...req("c", [], "u2"), deviceId: null },
+    ];
+    const out = withOwnedDevices(requests, new Set([deviceKey("u1", "phone-1")]));
+    expect(out.map((r) => [r.userId, r.deviceId])).toEqual([
+      ["u1", "phone-1"],
+      ["u2", null],
+      ["u2", null],
+    ]);
   });
 });

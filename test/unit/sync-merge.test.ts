@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldsKnownTo, getCollection, imageFields } from "../../worker/sync/collections";
+import { fieldsKnownTo, getCollection, imageFields, validateValue } from "../../worker/sync/collections";
 import { applyMutation, mergePatch, projectValue, replaceKnownFields } from "../../worker/sync/merge";
 import { planPush, recordKey } from "../../worker/sync/plan";
 import type { Mutation } from "../../worker/sync/protocol";
@@ -73,6 +73,31 @@ describe("applyMutation", () => {
       status: "rejected",
       error: { code: "invalid_value", errors: [{ path: "title" }] },
     });
+  });
+  it("rejects a value nested deeper than 32 levels without walking it recursively", () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    const out = applyMutation(
+      m({ id: 1, op: "put", value: { title: deep, done: true } }),
+      undefined,
+      undefined,
+    );
+    expect(out).toMatchObject({ status: "rejected", error: { code: "invalid_value" } });
+    const flagged = applyMutation({ ...m({ id: 1, op: "patch" }), valueTooDeep: true }, undefined, undefined);
+    expect(flagged).toMatchObject({ status: "rejected", error: { code: "invalid_value" } });
+  });
+  it("rejects own keys named like Object.prototype members as unknown fields", () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      const value = JSON.parse(`{"title":"a","done":true,${JSON.stringify(name)}:{}}`) as Record<
+        string,
+        unknown
+      >;
+      const out = applyMutation(m({ id: 1, op: "put", value }), undefined, undefined);
+      expect(out, name).toMatchObject({ status: "rejected", error: { code: "unknown_field" } });
+    }
+    expect(validateValue(tasks, JSON.parse('{"title":"a","done":true,"constructor":1}'))).toEqual([
+      { path: "constructor", message: "is not a field of this collection" },
+    ]);
   });
   it("rejects fields a collection does not have", () => {
     const out = applyMutation(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changedOrigins, groupReads, takeGroup, type GroupRequest } from "../../worker/sync/group";
+import { changedOrigins, clientKey, groupReads, takeGroup, type GroupRequest } from "../../worker/sync/group";
 import type { Mutation } from "../../worker/sync/protocol";
 import { tombstoneCutoff } from "../../worker/sync/purge";
 import {
@@ -76,9 +76,9 @@ describe("group commit", () => {
   it("reads only uncached clients and the mutations past each client's last id", () => {
     const reads = groupReads(
       [req("a", [put(1, "x"), put(2, "y")]), req("b", [put(1, "z")])],
-      new Map([["a", { userId: "u1", lastMutationId: 1 }]]),
+      new Map([[clientKey("u1", "a"), { lastMutationId: 1 }]]),
     );
-    expect(reads.clientIds).toEqual(["b"]);
+    expect(reads.clients).toEqual([{ userId: "u1", clientId: "b" }]);
     expect(reads.keys.map((m) => m.key)).toEqual(["y", "z"]);
   });
 

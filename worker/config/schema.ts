@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { parseRange, parseSemver } from "../lib/semver";
+import { strictRecord } from "../lib/strict-record";
 
 /**
  * The remote config document an admin PUTs (and reads back). Strict: unknown fields anywhere are
@@ -93,11 +94,10 @@ export const RemoteConfigSchema = z
     platforms: z
       .strictObject({ ios: PlatformPolicySchema.optional(), android: PlatformPolicySchema.optional() })
       .default({}),
-    flags: z
-      .record(
-        z.string().regex(FLAG_NAME, "flag names are 1..64 of A-Z a-z 0-9 _ . - starting with a letter"),
-        FlagSchema,
-      )
+    flags: strictRecord(
+      z.string().regex(FLAG_NAME, "flag names are 1..64 of A-Z a-z 0-9 _ . - starting with a letter"),
+      FlagSchema,
+    )
       .refine((flags) => Object.keys(flags).length <= MAX_FLAGS, `at most ${MAX_FLAGS} flags`)
       .default({}),
   })

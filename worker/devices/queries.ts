@@ -172,3 +172,16 @@ export async function countDevicesByPlatform(
     .groupBy(devices.platform);
   return rows.map((r) => ({ platform: r.platform, count: Number(r.count) }));
 }
+
+/**
+ * Whether `deviceId` is a device row of `userId`. Callers ignore a device id that is not the
+ * caller's wherever it would matter (live sockets, the origin of a change): contract v1.1.
+ */
+export async function isDeviceOfUser(db: Db, userId: string, deviceId: string): Promise<boolean> {
+  const row = await db
+    .select({ id: devices.id })
+    .from(devices)
+    .where(and(eq(devices.id, deviceId), eq(devices.userId, userId)))
+    .get();
+  return row !== undefined;
+}

@@ -32,7 +32,7 @@ async function authenticateToken(env: Env, token: string): Promise<AuthContext> 
     throw error;
   }
   if (await isSessionRevoked(env.DB, claims.sid)) throw unauthorized("The session has been revoked");
-  return { userId: claims.sub, sessionId: claims.sid, anonymous: claims.anon };
+  return { userId: claims.sub, sessionId: claims.sid, anonymous: claims.anon, expiresAt: claims.exp * 1000 };
 }
 
 /**

@@ -1,10 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { ApiError, forbidden, notFound } from "../errors";
+import { isDeviceOfUser } from "../devices/queries";
+import { ApiError, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { limitPerUser } from "../middleware/rate-limit";
 import { asUser, createRouter, problem, problems } from "../openapi";
+import { nestsDeeperThan } from "../lib/json-depth";
 import { countMetric } from "../ops/metrics";
 import { spaceUnavailable, syncFailureError } from "../sync/failures";
 import { projectValue } from "../sync/merge";
@@ -12,15 +14,19 @@ import {
   DEFAULT_PULL_LIMIT,
   jsonBytes,
   MAX_MUTATIONS_PER_PUSH,
+  MAX_PULL_PAGE_BYTES,
   MAX_VALUE_BYTES,
+  MAX_VALUE_DEPTH,
   pullQuerySchema,
   pullResponseSchema,
   pushBodySchema,
   pushResponseSchema,
   SPACE_ID,
+  type Mutation,
   type PullResponse,
+  type SpaceMutation,
 } from "../sync/protocol";
-import { loadPullSnapshot } from "../sync/queries/records";
+import { loadPullSnapshot } from "../sync/queries/pull";
 import { syncSpaceClient } from "../sync/space-client";
 import { personalSpaceId, resolveSpaceId } from "../sync/spaces";
 
@@ -55,12 +61,25 @@ const pushLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
       throw new ApiError(413, "payload_too_large", `At most ${MAX_MUTATIONS_PER_PUSH} mutations per push`);
     for (const m of mutations) {
       const value = (m as { value?: unknown } | null)?.value;
-      if (value !== undefined && jsonBytes(value) > MAX_VALUE_BYTES)
+      // Too deep to measure with JSON.stringify (it recurses); such a value is rejected anyway.
+      if (value === undefined || nestsDeeperThan(value, MAX_VALUE_DEPTH)) continue;
+      if (jsonBytes(value) > MAX_VALUE_BYTES)
         throw new ApiError(413, "payload_too_large", `A record value is at most ${MAX_VALUE_BYTES} bytes`);
     }
   }
   return next();
 };
+
+/**
+ * A value nested deeper than MAX_VALUE_DEPTH never goes on to the object: structured clone for
+ * RPC recurses and would overflow, failing the push on every retry. The mutation goes without it,
+ * flagged, and is `rejected` there like any invalid value (so it still counts as applied).
+ */
+function screenDepth(m: Mutation): SpaceMutation {
+  if (m.value === undefined || !nestsDeeperThan(m.value, MAX_VALUE_DEPTH)) return m;
+  const { value: _dropped, ...rest } = m;
+  return { ...rest, valueTooDeep: true };
+}
 
 const pushRoute = createRoute({
   method: "post",
@@ -79,7 +98,7 @@ const pushRoute = createRoute({
       content: { "application/json": { schema: pushResponseSchema } },
     },
     ...problems(400, 401, 415, 426, 429, 503),
-    403: problem(403, "Viewer, or another user's clientId"),
+    403: problem(403, "Viewers may pull but not push"),
     404: problem(404, "No such space (or not a member)"),
     409: problem(409, "mutation_gap: nothing applied"),
     413: problem(413, "Over 500 mutations, 1 MiB, or a value over 256 KiB: nothing applied"),
@@ -96,7 +115,7 @@ syncRoutes.openapi(pushRoute, async (c) => {
     deviceId: profile.deviceId ?? null,
     appVersion: profile.appVersion,
     clientId: body.clientId,
-    mutations: body.mutations,
+    mutations: body.mutations.map(screenDepth),
   });
   if (!outcome.ok) throw syncFailureError(outcome);
   count(c, "outpost_sync_pushes_total");
@@ -118,7 +137,6 @@ const pullRoute = createRoute({
       content: { "application/json": { schema: pullResponseSchema } },
     },
     ...problems(400, 401, 426),
-    403: problem(403, "Another user's clientId"),
     404: problem(404, "No such space (or not a member)"),
     410: problem(410, "resync_required: pull again from cursor 0"),
   },
@@ -135,8 +153,8 @@ syncRoutes.openapi(pullRoute, async (c) => {
     userId: auth.userId,
     clientId: query.clientId,
     cursor,
-    // One more than asked: its presence is `hasMore`.
-    limit: limit + 1,
+    limit,
+    maxBytes: MAX_PULL_PAGE_BYTES,
   });
   const headers = { "Cache-Control": "no-store", Vary: "X-App-Version" };
   if (!snapshot.space) {
@@ -146,8 +164,6 @@ syncRoutes.openapi(pullRoute, async (c) => {
     return c.json(empty, 200, headers);
   }
   if (!snapshot.space.role) throw notFound("No such space");
-  if (snapshot.client && snapshot.client.userId !== auth.userId)
-    throw forbidden("This clientId belongs to another user");
   if (cursor > 0 && cursor < snapshot.space.purgeHorizon)
     throw new ApiError(
       410,
@@ -155,8 +171,7 @@ syncRoutes.openapi(pullRoute, async (c) => {
       "Deletions after this cursor were purged; pull again from cursor 0",
     );
   count(c, "outpost_sync_pulls_total");
-  const hasMore = snapshot.changes.length > limit;
-  const page = snapshot.changes.slice(0, limit);
+  const { changes: page, hasMore } = snapshot;
   const appVersion = c.get("profile").appVersion;
   const response: PullResponse = {
     changes: page.map((r) => ({ ...r, value: projectValue(r.collection, r.value, appVersion) })),
@@ -175,7 +190,7 @@ syncRoutes.openAPIRegistry.registerPath({
   summary: "WebSocket of pokes: the space's version, whenever it moves",
   security: [{ bearerAuth: [] }, { accessTokenQuery: [] }],
   description:
-    'WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the device so it gets pokes instead of silent pushes). The server sends `{"type":"poke","version":N}` on connect and whenever the space\'s version moves; `{"type":"ping"}` is answered `{"type":"pong"}`.',
+    'WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller\'s registered device so it gets pokes instead of silent pushes — another user\'s device id is ignored). The server sends `{"type":"poke","version":N}` on connect and whenever the space\'s version moves; `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.',
   request: {
     params: SpaceIdParam,
     query: z.object({ deviceId: z.string().optional() }),
@@ -203,10 +218,17 @@ syncRoutes.get("/:spaceId/socket", requireUser({ queryToken: true }), async (c) 
     throw new ApiError(400, "invalid_query", "Expected a WebSocket upgrade (Upgrade: websocket)");
   const spaceId = resolveSpaceId(raw, auth.userId);
   const queryDevice = c.req.query("deviceId");
-  const deviceId =
+  const claimed =
     c.get("profile").deviceId ??
     (queryDevice && /^[A-Za-z0-9-]{8,64}$/.test(queryDevice) ? queryDevice : null);
-  const res = await syncSpaceClient(c.env, spaceId).openSocket(auth.userId, deviceId);
+  // Another user's device id is ignored: it would count that device as live (no silent push).
+  const deviceId = claimed && (await isDeviceOfUser(c.var.db, auth.userId, claimed)) ? claimed : null;
+  const res = await syncSpaceClient(c.env, spaceId).openSocket({
+    userId: auth.userId,
+    deviceId,
+    sessionId: auth.sessionId,
+    expiresAt: auth.expiresAt,
+  });
   if (res.status === 404) throw notFound("No such space");
   if (res.status !== 101) throw spaceUnavailable();
   return res;

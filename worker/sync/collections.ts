@@ -96,7 +96,8 @@ interface ValueIssue {
 export function validateValue(collection: CollectionSpec, value: Record<string, unknown>): ValueIssue[] {
   const issues: ValueIssue[] = [];
   for (const [name, spec] of Object.entries(collection.fields)) {
-    if (!(name in value)) {
+    // Own keys only: `in` would find `constructor` or `toString` on every object's prototype.
+    if (!Object.hasOwn(value, name)) {
       if (spec.required) issues.push({ path: name, message: "is required" });
       continue;
     }
@@ -108,7 +109,7 @@ export function validateValue(collection: CollectionSpec, value: Record<string, 
     }
   }
   for (const name of Object.keys(value)) {
-    if (!(name in collection.fields))
+    if (!Object.hasOwn(collection.fields, name))
       issues.push({ path: name, message: "is not a field of this collection" });
   }
   return issues;

@@ -25,3 +25,15 @@ export function syncFailureError(failure: SyncFailure): ApiError {
       return spaceUnavailable();
   }
 }
+
+/** The object's write failed (it reloads from D1 and plans again): worth a warning, not an error. */
+export function logWriteFailure(spaceId: string | null, error: unknown): void {
+  console.error(
+    JSON.stringify({
+      level: "warn",
+      message: "sync write failed; reloading from D1",
+      spaceId,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+}

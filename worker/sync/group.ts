@@ -1,6 +1,6 @@
 import type { StoredRecord } from "./merge";
 import { planPush, recordKey, type RecordWrite } from "./plan";
-import type { Mutation, MutationResult } from "./protocol";
+import type { MutationResult, SpaceMutation } from "./protocol";
 import { fail, type SyncPushOutcome } from "./space-rpc";
 
 /**
@@ -13,16 +13,23 @@ export interface GroupRequest {
   userId: string;
   deviceId: string | null;
   appVersion: string | undefined;
-  mutations: readonly Mutation[];
+  mutations: readonly SpaceMutation[];
 }
 
 export interface ClientState {
-  userId: string;
   lastMutationId: number;
 }
 
+/**
+ * Client ids are scoped per user (v1.1): a client is (user, client id), so a member who uses
+ * another member's client id string gets a client of their own. NUL appears in neither id.
+ */
+export const clientKey = (userId: string, clientId: string) => `${userId}\u0000${clientId}`;
+
+/** A device as claimed by a user (`X-Device-Id`): it counts only if it is a device row of theirs. */
+export const deviceKey = (userId: string, deviceId: string) => `${userId}\u0000${deviceId}`;
+
 type GroupOutcome =
-  | { kind: "forbidden" }
   | { kind: "gap"; expected: number; got: number }
   | { kind: "ok"; lastMutationId: number; version: number; results: MutationResult[]; changed: boolean };
 
@@ -44,7 +51,7 @@ export interface GroupPlan {
 
 export function planGroup(input: {
   requests: readonly GroupRequest[];
-  /** Each client's state before the group (null = new client), as D1 holds it. */
+  /** Each client's state before the group (null = new client), as D1 holds it, by `clientKey`. */
   clients: ReadonlyMap<string, ClientState | null>;
   records: ReadonlyMap<string, StoredRecord>;
   version: number;
@@ -55,8 +62,8 @@ export function planGroup(input: {
   const written = new Map<string, RecordWrite>();
   const updates = new Map<string, ClientUpdate>();
   const outcomes = input.requests.map((req): GroupOutcome => {
-    const client = clients.get(req.clientId) ?? null;
-    if (client && client.userId !== req.userId) return { kind: "forbidden" };
+    const key = clientKey(req.userId, req.clientId);
+    const client = clients.get(key) ?? null;
     const plan = planPush({
       mutations: req.mutations,
       lastMutationId: client?.lastMutationId ?? 0,
@@ -72,15 +79,15 @@ export function planGroup(input: {
         written.set(k, w);
       }
       version = plan.version;
-      const before = updates.get(req.clientId)?.from;
-      updates.set(req.clientId, {
+      const before = updates.get(key)?.from;
+      updates.set(key, {
         clientId: req.clientId,
         userId: req.userId,
         deviceId: req.deviceId,
-        from: before !== undefined ? before : (input.clients.get(req.clientId)?.lastMutationId ?? null),
+        from: before !== undefined ? before : (input.clients.get(key)?.lastMutationId ?? null),
         to: plan.lastMutationId,
       });
-      clients.set(req.clientId, { userId: req.userId, lastMutationId: plan.lastMutationId });
+      clients.set(key, { lastMutationId: plan.lastMutationId });
     }
     return {
       kind: "ok",
@@ -93,17 +100,40 @@ export function planGroup(input: {
   return { outcomes, writes: [...written.values()], clients: [...updates.values()], version };
 }
 
-/** What a group must read from D1: clients not cached yet, and the records its new mutations touch. */
+/**
+ * What a group must read from D1: clients not cached yet, the records its new mutations touch,
+ * and the devices the pushers claim (checked in the same read, so spoofing costs no round trip).
+ */
 export function groupReads(
   requests: readonly GroupRequest[],
   cached: ReadonlyMap<string, ClientState>,
-): { clientIds: string[]; keys: Mutation[] } {
-  const clientIds = requests.map((r) => r.clientId).filter((id) => !cached.has(id));
+): {
+  clients: { userId: string; clientId: string }[];
+  keys: SpaceMutation[];
+  devices: { userId: string; deviceId: string }[];
+} {
+  const clients = requests
+    .filter((r) => !cached.has(clientKey(r.userId, r.clientId)))
+    .map((r) => ({ userId: r.userId, clientId: r.clientId }));
   const keys = requests.flatMap((r) => {
-    const last = cached.get(r.clientId)?.lastMutationId ?? 0;
+    const last = cached.get(clientKey(r.userId, r.clientId))?.lastMutationId ?? 0;
     return r.mutations.filter((m) => m.id > last);
   });
-  return { clientIds, keys };
+  const devices = requests.flatMap((r) => (r.deviceId ? [{ userId: r.userId, deviceId: r.deviceId }] : []));
+  return { clients, keys, devices };
+}
+
+/**
+ * A pusher's device id is kept only if it is one of their own device rows: another member's id
+ * would make that device the writer (recorded on the client, never woken for the change).
+ */
+export function withOwnedDevices<R extends GroupRequest>(
+  requests: readonly R[],
+  owned: ReadonlySet<string>,
+): R[] {
+  return requests.map((r) =>
+    r.deviceId && !owned.has(deviceKey(r.userId, r.deviceId)) ? { ...r, deviceId: null } : r,
+  );
 }
 
 /** The devices whose pushes changed something: they are never woken for their own changes. */
@@ -142,7 +172,6 @@ export function takeGroup<T extends { req: { mutations: readonly unknown[] } }>(
 
 /** A request's planned outcome as its RPC answer. */
 export function syncPushOutcome(o: GroupOutcome): SyncPushOutcome {
-  if (o.kind === "forbidden") return fail("forbidden", "This clientId belongs to another user");
   if (o.kind === "gap") return fail("mutation_gap", `Expected mutation ${o.expected} next, got ${o.got}`);
   return { ok: true, lastMutationId: o.lastMutationId, version: o.version, results: o.results };
 }

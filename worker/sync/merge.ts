@@ -1,5 +1,14 @@
 import { fieldsKnownTo, getCollection, validateValue, type CollectionSpec } from "./collections";
-import { jsonBytes, MAX_VALUE_BYTES, type Mutation, type MutationResult, type RecordValue } from "./protocol";
+import { nestsDeeperThan } from "../lib/json-depth";
+import {
+  jsonBytes,
+  MAX_VALUE_BYTES,
+  MAX_VALUE_DEPTH,
+  type Mutation,
+  type MutationResult,
+  type RecordValue,
+  type SpaceMutation,
+} from "./protocol";
 
 /** A record's stored state (what D1 holds), before it is given a version by a commit. */
 export interface StoredRecord {
@@ -75,12 +84,15 @@ function checkValue(collection: CollectionSpec, value: RecordValue): MutationOut
 
 /** Decides one mutation. `appVersion` is the caller's (undefined = knows every field). */
 export function applyMutation(
-  mutation: Mutation,
+  mutation: SpaceMutation,
   current: StoredRecord | undefined,
   appVersion: string | undefined,
 ): MutationOutcome {
   const collection = getCollection(mutation.collection);
   if (!collection) return rejected("unknown_collection", `There is no collection "${mutation.collection}"`);
+  // Checked before anything walks the value recursively (the route already screened pushes).
+  if (mutation.valueTooDeep || (mutation.value && nestsDeeperThan(mutation.value, MAX_VALUE_DEPTH)))
+    return rejected("invalid_value", `A record value nests at most ${MAX_VALUE_DEPTH} levels deep`);
   const known = fieldsKnownTo(collection, appVersion);
   const live = current && !current.deleted ? current : undefined;
 

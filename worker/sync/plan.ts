@@ -1,11 +1,11 @@
 import { applyMutation, projectValue, type StoredRecord } from "./merge";
-import type { Mutation, MutationResult, WireRecord } from "./protocol";
+import type { Mutation, MutationResult, SpaceMutation, WireRecord } from "./protocol";
 
 /** `collection` + NUL + `key`: NUL cannot appear in a collection name, so keys never collide. */
 export const recordKey = (collection: string, key: string) => `${collection}\u0000${key}`;
 
 interface PushPlanInput {
-  mutations: readonly Mutation[];
+  mutations: readonly SpaceMutation[];
   /** The client's last applied mutation id (0 for a new client). */
   lastMutationId: number;
   /** The space's version before this push. */

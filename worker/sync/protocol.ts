@@ -7,7 +7,11 @@ import { z } from "@hono/zod-openapi";
 export const MAX_MUTATIONS_PER_PUSH = 500;
 /** Per record value, measured as UTF-8 JSON. */
 export const MAX_VALUE_BYTES = 256 * 1024;
+/** Arrays and objects nested deeper than this are `rejected` (`invalid_value`), never sent on. */
+export const MAX_VALUE_DEPTH = 32;
 export const DEFAULT_PULL_LIMIT = 500;
+/** A pull page stops once its record values reach this many bytes (at least one record per page). */
+export const MAX_PULL_PAGE_BYTES = 4 * 1024 * 1024;
 const MAX_PULL_LIMIT = 1000;
 
 const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -16,13 +20,24 @@ export const SPACE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export type RecordValue = Record<string, unknown>;
 
+const isRecordValue = (v: unknown): v is RecordValue =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * A record value, passed through as parsed: `z.record` would copy it and silently drop a
+ * `__proto__` key, which must instead reach the collection's check and be rejected as unknown.
+ */
+const recordValueSchema = z
+  .custom<RecordValue>(isRecordValue, "must be an object")
+  .openapi({ type: "object", additionalProperties: true });
+
 const mutationSchema = z
   .strictObject({
     id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     collection: z.string().min(1).max(100),
     key: z.string().min(1).max(256),
     op: z.enum(["put", "patch", "delete"]),
-    value: z.record(z.string(), z.unknown()).optional(),
+    value: recordValueSchema.optional(),
     baseVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .superRefine((m, ctx) => {
@@ -34,6 +49,13 @@ const mutationSchema = z
   .openapi("SyncMutation");
 
 export type Mutation = z.infer<typeof mutationSchema>;
+
+/**
+ * A mutation as the Worker hands it to the SyncSpace object. A value nested deeper than
+ * MAX_VALUE_DEPTH never crosses the RPC (structured clone would overflow the stack): the route
+ * drops it and flags the mutation, which the object then rejects like any invalid value.
+ */
+export type SpaceMutation = Mutation & { valueTooDeep?: true };
 
 export const pushBodySchema = z
   .strictObject({

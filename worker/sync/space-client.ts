@@ -1,6 +1,7 @@
 import {
   SOCKET_HEADERS,
   unavailable,
+  type SocketOwner,
   type MemberOutcome,
   type PushRequest,
   type RemoveOutcome,
@@ -39,16 +40,18 @@ export function syncSpaceClient(env: Env, spaceId: string) {
     },
 
     /**
-     * Forwards a WebSocket upgrade for a user the Worker has verified: 101 with the socket, 404
-     * when they are not a member.
+     * Forwards a WebSocket upgrade for a user (session, device) the Worker has verified: 101 with
+     * the socket, 404 when they are not a member.
      */
-    openSocket(userId: string, deviceId: string | null): Promise<Response> {
+    openSocket(owner: SocketOwner): Promise<Response> {
       const headers = new Headers({
         Upgrade: "websocket",
         [SOCKET_HEADERS.space]: spaceId,
-        [SOCKET_HEADERS.user]: userId,
+        [SOCKET_HEADERS.user]: owner.userId,
+        [SOCKET_HEADERS.session]: owner.sessionId,
+        [SOCKET_HEADERS.expires]: String(owner.expiresAt),
       });
-      if (deviceId) headers.set(SOCKET_HEADERS.device, deviceId);
+      if (owner.deviceId) headers.set(SOCKET_HEADERS.device, owner.deviceId);
       return stub.fetch("https://sync-space/socket", { headers });
     },
   };

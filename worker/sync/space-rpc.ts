@@ -1,4 +1,4 @@
-import type { Mutation, MutationResult, PushResponse } from "./protocol";
+import type { Mutation, MutationResult, PushResponse, SpaceMutation } from "./protocol";
 import type { SpaceRole } from "./spaces";
 
 /**
@@ -11,7 +11,7 @@ export interface PushRequest {
   deviceId: string | null;
   appVersion: string | undefined;
   clientId: string;
-  mutations: Mutation[];
+  mutations: SpaceMutation[];
 }
 
 type SyncFailureCode = "not_found" | "forbidden" | "mutation_gap" | "unavailable";
@@ -38,4 +38,38 @@ export const SOCKET_HEADERS = {
   space: "X-Outpost-Space",
   user: "X-Outpost-User",
   device: "X-Outpost-Device",
+  session: "X-Outpost-Session",
+  /** When the access token that opened the socket expires (ms): the socket ends with it. */
+  expires: "X-Outpost-Expires",
 } as const;
+
+/** Who a socket belongs to, as the Worker verified it before the upgrade. */
+export interface SocketOwner {
+  userId: string;
+  /** Only a device row of this user (else null): another's id must not count as live. */
+  deviceId: string | null;
+  sessionId: string;
+  expiresAt: number;
+}
+
+/**
+ * How often the object re-checks its sockets' sessions while any are open (one D1 read for all):
+ * with the close itself, a logout, revocation or expiry ends the socket within 30 seconds.
+ */
+export const SOCKET_SESSION_CHECK_MS = 25_000;
+
+/** The close code of a socket whose session ended or whose token expired: refresh, then reconnect. */
+export const SESSION_ENDED_CLOSE = 4001;
+
+/** The object's side of SOCKET_HEADERS: null when one is missing (not sent by our Worker). */
+export function readSocketHeaders(headers: Headers): { spaceId: string; owner: SocketOwner } | null {
+  const get = (name: keyof typeof SOCKET_HEADERS) => headers.get(SOCKET_HEADERS[name]);
+  const [spaceId, userId, sessionId, expiresAt] = [
+    get("space"),
+    get("user"),
+    get("session"),
+    Number(get("expires")),
+  ];
+  if (!spaceId || !userId || !sessionId || !expiresAt) return null;
+  return { spaceId, owner: { userId, deviceId: get("device"), sessionId, expiresAt } };
+}

@@ -64,7 +64,8 @@ export const records = sqliteTable(
 /**
  * One local database on one device, per space. `lastMutationId` is committed in the same
  * batch as the mutations' effects: that is what makes retried pushes exactly-once.
- * A client id is bound to the user who first used it.
+ * Client ids are scoped per user (v1.1): the key includes the user, so a member who picks another
+ * member's client id string gets a client of their own instead of locking the other one out.
  */
 export const syncClients = sqliteTable(
   "sync_clients",
@@ -81,5 +82,5 @@ export const syncClients = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.spaceId, t.clientId] })],
+  (t) => [primaryKey({ columns: [t.spaceId, t.userId, t.clientId] })],
 );

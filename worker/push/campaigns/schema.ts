@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { parseRange } from "../../lib/semver";
+import { strictRecord } from "../../lib/strict-record";
 import { MAX_TTL_SECONDS } from "../providers/provider";
 
 /**
@@ -43,7 +44,7 @@ export type CampaignTarget = z.infer<typeof campaignTargetSchema>;
 export const campaignBodySchema = z.strictObject({
   title: z.string().min(1).max(200).optional(),
   body: z.string().min(1).max(2000).optional(),
-  data: z.record(z.string().min(1).max(128), z.string()).optional(),
+  data: strictRecord(z.string().min(1).max(128), z.string()).optional(),
   target: campaignTargetSchema,
   sendAt: z.number().int().min(0).optional(),
   localTime: z

@@ -1,8 +1,8 @@
+import { clientKey, deviceKey, type ClientState } from "../group";
 import type { StoredRecord } from "../merge";
 import type { RecordWrite } from "../plan";
 import { recordKey } from "../plan";
-import type { RecordValue, WireRecord } from "../protocol";
-import type { SpaceRole } from "../spaces";
+import type { RecordValue } from "../protocol";
 
 /**
  * The sync engine's D1 statements. Plain prepared statements with bound parameters: a push is one
@@ -12,7 +12,7 @@ import type { SpaceRole } from "../spaces";
 const KEYS_PER_SELECT = 97; // + space_id + collection
 const ROWS_PER_UPSERT = 14; // 7 parameters per row
 
-interface RecordRow {
+export interface RecordRow {
   collection: string;
   key: string;
   version: number;
@@ -20,10 +20,10 @@ interface RecordRow {
   value: string | null;
 }
 
-const parseValue = (text: string | null): RecordValue | null =>
+export const parseValue = (text: string | null): RecordValue | null =>
   text === null ? null : (JSON.parse(text) as RecordValue);
 
-interface SpaceState {
+export interface SpaceState {
   version: number;
   purgeHorizon: number;
 }
@@ -41,30 +41,32 @@ export async function raiseSpaceVersion(d1: D1Database, spaceId: string, version
   await d1.prepare("UPDATE spaces SET version = MAX(version, ?) WHERE id = ?").bind(version, spaceId).run();
 }
 
-interface ClientRow {
+export interface ClientRow {
   userId: string;
   lastMutationId: number;
 }
 
-const clientStatement = (d1: D1Database, spaceId: string, clientId: string) =>
-  d1
-    .prepare(
-      "SELECT user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND client_id = ?",
-    )
-    .bind(spaceId, clientId);
+const CLIENTS_PER_SELECT = 49; // 2 parameters each, + space_id
 
-const CLIENTS_PER_SELECT = 98; // + space_id
+interface PushState {
+  clients: Map<string, ClientState>;
+  records: Map<string, StoredRecord>;
+  /** The `devices` that are device rows of the user named with them, by `deviceKey`. */
+  ownedDevices: Set<string>;
+}
 
 /**
- * Reads, in one round trip, the rows of `clientIds` (absent = new client) and the current state
- * of every record in `keys` (`collection`, `key` pairs).
+ * Reads, in one round trip, the rows of `clients` (absent = new client; by `clientKey`), the
+ * current state of every record in `keys` (`collection`, `key` pairs), and which of the pushers'
+ * claimed `devices` are really theirs (so checking costs no round trip of its own).
  */
 export async function loadPushState(
   d1: D1Database,
   spaceId: string,
-  clientIds: readonly string[],
+  clients: readonly { userId: string; clientId: string }[],
   keys: readonly { collection: string; key: string }[],
-): Promise<{ clients: Map<string, ClientRow>; records: Map<string, StoredRecord> }> {
+  devices: readonly { userId: string; deviceId: string }[] = [],
+): Promise<PushState> {
   const byCollection = new Map<string, Set<string>>();
   for (const k of keys) {
     const set = byCollection.get(k.collection) ?? new Set<string>();
@@ -72,15 +74,15 @@ export async function loadPushState(
     byCollection.set(k.collection, set);
   }
   const clientStatements: D1PreparedStatement[] = [];
-  const ids = [...new Set(clientIds)];
+  const ids = [...new Map(clients.map((c) => [clientKey(c.userId, c.clientId), c])).values()];
   for (let i = 0; i < ids.length; i += CLIENTS_PER_SELECT) {
     const chunk = ids.slice(i, i + CLIENTS_PER_SELECT);
     clientStatements.push(
       d1
         .prepare(
-          `SELECT client_id AS clientId, user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND client_id IN (${chunk.map(() => "?").join(", ")})`,
+          `SELECT client_id AS clientId, user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND (user_id, client_id) IN (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`,
         )
-        .bind(spaceId, ...chunk),
+        .bind(spaceId, ...chunk.flatMap((c) => [c.userId, c.clientId])),
     );
   }
   const recordStatements: D1PreparedStatement[] = [];
@@ -97,15 +99,31 @@ export async function loadPushState(
       );
     }
   }
-  const clients = new Map<string, ClientRow>();
+  const deviceStatements: D1PreparedStatement[] = [];
+  for (let i = 0; i < devices.length; i += CLIENTS_PER_SELECT) {
+    const chunk = devices.slice(i, i + CLIENTS_PER_SELECT);
+    deviceStatements.push(
+      d1
+        .prepare(
+          `SELECT user_id AS userId, id AS deviceId FROM devices WHERE (user_id, id) IN (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`,
+        )
+        .bind(...chunk.flatMap((d) => [d.userId, d.deviceId])),
+    );
+  }
+  const found = new Map<string, ClientState>();
   const records = new Map<string, StoredRecord>();
-  const statements = [...clientStatements, ...recordStatements];
-  if (statements.length === 0) return { clients, records };
+  const ownedDevices = new Set<string>();
+  const statements = [...deviceStatements, ...clientStatements, ...recordStatements];
+  if (statements.length === 0) return { clients: found, records, ownedDevices };
   const results = await d1.batch<unknown>(statements);
+  for (const result of results.splice(0, deviceStatements.length)) {
+    for (const row of result.results as { userId: string; deviceId: string }[])
+      ownedDevices.add(deviceKey(row.userId, row.deviceId));
+  }
   results.forEach((result, i) => {
     if (i < clientStatements.length) {
       for (const row of result.results as (ClientRow & { clientId: string })[]) {
-        clients.set(row.clientId, { userId: row.userId, lastMutationId: row.lastMutationId });
+        found.set(clientKey(row.userId, row.clientId), { lastMutationId: row.lastMutationId });
       }
       return;
     }
@@ -117,7 +135,7 @@ export async function loadPushState(
       });
     }
   });
-  return { clients, records };
+  return { clients: found, records, ownedDevices };
 }
 
 interface CommitInput {
@@ -163,9 +181,9 @@ export function commitStatements(d1: D1Database, input: CommitInput): D1Prepared
             .bind(input.spaceId, c.clientId, c.userId, c.deviceId, c.to, input.now, input.now)
         : d1
             .prepare(
-              "UPDATE sync_clients SET last_mutation_id = CASE WHEN last_mutation_id = ? THEN ? ELSE NULL END, device_id = COALESCE(?, device_id), updated_at = ? WHERE space_id = ? AND client_id = ?",
+              "UPDATE sync_clients SET last_mutation_id = CASE WHEN last_mutation_id = ? THEN ? ELSE NULL END, device_id = COALESCE(?, device_id), updated_at = ? WHERE space_id = ? AND user_id = ? AND client_id = ?",
             )
-            .bind(c.from, c.to, c.deviceId, input.now, input.spaceId, c.clientId),
+            .bind(c.from, c.to, c.deviceId, input.now, input.spaceId, c.userId, c.clientId),
     );
   }
   for (let i = 0; i < input.writes.length; i += ROWS_PER_UPSERT) {
@@ -189,48 +207,6 @@ export function commitStatements(d1: D1Database, input: CommitInput): D1Prepared
     );
   }
   return statements;
-}
-
-interface PullSnapshot {
-  /** Null when the space does not exist. */
-  space: (SpaceState & { role: SpaceRole | null }) | null;
-  client: ClientRow | null;
-  changes: WireRecord[];
-}
-
-/**
- * One consistent read (a batch is a transaction): the space's version, horizon and the caller's
- * role, the client's last mutation id, and up to `limit` records changed after `cursor` in
- * version order. Rows are updated in place, so each record appears at most once.
- */
-export async function loadPullSnapshot(
-  d1: D1Database,
-  input: { spaceId: string; userId: string; clientId: string | undefined; cursor: number; limit: number },
-): Promise<PullSnapshot> {
-  const statements = [
-    d1
-      .prepare(
-        "SELECT s.version AS version, s.purge_horizon AS purgeHorizon, m.role AS role FROM spaces s LEFT JOIN space_members m ON m.space_id = s.id AND m.user_id = ? WHERE s.id = ?",
-      )
-      .bind(input.userId, input.spaceId),
-    d1
-      .prepare(
-        "SELECT collection, key, version, deleted, value FROM records WHERE space_id = ? AND version > ? ORDER BY version LIMIT ?",
-      )
-      .bind(input.spaceId, input.cursor, input.limit),
-  ];
-  if (input.clientId !== undefined) statements.push(clientStatement(d1, input.spaceId, input.clientId));
-  const [spaceResult, recordsResult, clientResult] = await d1.batch<unknown>(statements);
-  const space = (spaceResult?.results[0] as (SpaceState & { role: SpaceRole | null }) | undefined) ?? null;
-  const client = (clientResult?.results[0] as ClientRow | undefined) ?? null;
-  const changes = ((recordsResult?.results ?? []) as RecordRow[]).map((row) => ({
-    collection: row.collection,
-    key: row.key,
-    version: row.version,
-    deleted: row.deleted === 1,
-    value: parseValue(row.value),
-  }));
-  return { space, client, changes };
 }
 
 /**
