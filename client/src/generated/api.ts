@@ -470,7 +470,7 @@ export type paths = {
         };
         /**
          * WebSocket of pokes: the space's version, whenever it moves
-         * @description WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the device so it gets pokes instead of silent pushes). The server sends `{"type":"poke","version":N}` on connect and whenever the space's version moves; `{"type":"ping"}` is answered `{"type":"pong"}`.
+         * @description WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller's registered device so it gets pokes instead of silent pushes — another user's device id is ignored). The server sends `{"type":"poke","version":N}` on connect and whenever the space's version moves; `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.
          */
         get: operations["openSyncSocket"];
         put?: never;
@@ -2540,15 +2540,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Another user's clientId */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description No such space (or not a member) */
             404: {
                 headers: {
@@ -2622,7 +2613,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Viewer, or another user's clientId */
+            /** @description Viewers may pull but not push */
             403: {
                 headers: {
                     [name: string]: unknown;
