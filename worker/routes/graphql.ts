@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { invalidQuery } from "../errors";
 import { invalidArguments } from "../graphql/context";
 import { type GraphqlCall, runGraphql } from "../graphql/handler";
+import { PERSISTED_IDS } from "../graphql/persisted.generated";
 import { SDL } from "../graphql/sdl";
 import { respondCacheableJson } from "../http/cacheable";
 import { requireAdmin } from "../middleware/admin";
@@ -54,7 +55,7 @@ const GraphqlRequest = z
       .looseObject({ persistedQuery: PersistedQuery.optional() })
       .nullable()
       .optional()
-      .openapi({ example: { persistedQuery: { version: 1, sha256Hash: "4f7f…" } } }),
+      .openapi({ example: { persistedQuery: { version: 1, sha256Hash: PERSISTED_IDS.Home } } }),
   })
   .openapi("GraphqlRequest");
 
@@ -170,7 +171,9 @@ graphqlRoutes.openapi(
           .string()
           .max(2_000)
           .optional()
-          .openapi({ example: '{"persistedQuery":{"version":1,"sha256Hash":"…"}}' }),
+          .openapi({
+            example: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: PERSISTED_IDS.Home } }),
+          }),
         variables: z.string().max(100_000).optional(),
         operationName: z.string().max(200).optional(),
         query: z.string().max(100_000).optional(),
