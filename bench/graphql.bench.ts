@@ -10,6 +10,7 @@ import { PERSISTED_IDS } from "../worker/graphql/persisted.generated";
 import { fixtureRecords } from "./compression-knee";
 import type { BenchHarness, BenchReport, LoadResult } from "./harness";
 import { fmt, median } from "./ratio-rounds";
+import { FAST_3X } from "./screens.bench";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
@@ -17,14 +18,7 @@ const CONNECTIONS = 50;
 const RECORDS = 60;
 const GOAL = 0.7;
 
-const FAST_3X = {
-  DPR: "3",
-  "Viewport-Width": "390",
-  ECT: "4g",
-  "X-App-Version": "3.2.1",
-  "X-Platform": "ios",
-  "Accept-Encoding": "br",
-};
+const FAST_3X_BR = { ...FAST_3X, "Accept-Encoding": "br" };
 
 function check(result: LoadResult, what: string): void {
   const ok = result.statusCodes["200"] ?? 0;
@@ -52,7 +46,7 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
   });
   if (push.status !== 200) throw new Error(`sync push: ${push.status} ${await push.text()}`);
 
-  const headers = { ...authorization, ...FAST_3X };
+  const headers = { ...authorization, ...FAST_3X_BR };
   const body = JSON.stringify({
     operationName: "Home",
     extensions: { persistedQuery: { version: 1, sha256Hash: PERSISTED_IDS.Home } },

@@ -17,7 +17,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = 50;
 const RECORDS = 60;
 
-const FAST_3X = {
+export const FAST_3X = {
   DPR: "3",
   "Viewport-Width": "390",
   ECT: "4g",

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_COST, MAX_DEPTH } from "../../worker/graphql/limits";
 import { call } from "../setup/http";
-import { type GraphqlBody, codes, countingD1, fetchWith, gqlBody, persisted } from "./graphql-helpers";
+import { type GraphqlBody, codes, countingD1, gqlBody, persisted } from "./graphql-helpers";
+import { callWith } from "./rate-limit-helpers";
 import { home, seedRecords, seedUnread, sharedSpace, userWithTasks } from "./screens-fixtures";
 
 const IMAGE = "https://images.example.com/u/cat.jpg";
@@ -35,9 +36,9 @@ describe("GraphQL home", () => {
     const hosts = { IMAGE_HOSTS: "images.example.com" };
 
     for (const headers of [FAST_3X, { ...FAST_3X, "X-App-Version": "3.0.0", "Save-Data": "on", ECT: "2g" }]) {
-      const rest = await fetchWith(hosts, "/v1/screens/home", { token: u.accessToken, headers });
+      const rest = await callWith(hosts, "/v1/screens/home", { token: u.accessToken, headers });
       expect(rest.status).toBe(200);
-      const graphql = await fetchWith(hosts, "/graphql", {
+      const graphql = await callWith(hosts, "/graphql", {
         method: "POST",
         token: u.accessToken,
         headers,
@@ -59,14 +60,14 @@ describe("GraphQL home", () => {
     const d1 = countingD1(env.DB);
     const homeOp = { method: "POST", token: u.accessToken, json: persisted("Home") };
     // Warm the per-isolate caches (session check, remote config) the way a running isolate has them.
-    await fetchWith({ DB: d1.db }, "/graphql", homeOp);
-    await fetchWith({ DB: d1.db }, "/v1/screens/home", { token: u.accessToken });
+    await callWith({ DB: d1.db }, "/graphql", homeOp);
+    await callWith({ DB: d1.db }, "/v1/screens/home", { token: u.accessToken });
 
     d1.reset();
-    expect((await fetchWith({ DB: d1.db }, "/graphql", homeOp)).status).toBe(200);
+    expect((await callWith({ DB: d1.db }, "/graphql", homeOp)).status).toBe(200);
     const graphqlTrips = d1.trips();
     d1.reset();
-    expect((await fetchWith({ DB: d1.db }, "/v1/screens/home", { token: u.accessToken })).status).toBe(200);
+    expect((await callWith({ DB: d1.db }, "/v1/screens/home", { token: u.accessToken })).status).toBe(200);
     expect(graphqlTrips).toBe(1);
     expect(graphqlTrips).toBe(d1.trips());
   });
@@ -79,9 +80,9 @@ describe("GraphQL home", () => {
     }
     const d1 = countingD1(env.DB);
     const op = { method: "POST", token: u.accessToken, json: persisted("Spaces", { first: 10 }) };
-    await fetchWith({ DB: d1.db }, "/graphql", op);
+    await callWith({ DB: d1.db }, "/graphql", op);
     d1.reset();
-    const res = await fetchWith({ DB: d1.db }, "/graphql", op);
+    const res = await callWith({ DB: d1.db }, "/graphql", op);
     const body = await res.json<GraphqlBody<{ spaces: { records: { nodes: unknown[] } }[] }>>();
     expect(body.data?.spaces.map((s) => s.records.nodes.length)).toEqual([2, 1, 1, 1]);
     // One for the spaces list (GET /v1/spaces' query), one for 4 pages + the members' IN (...) list.
@@ -91,7 +92,7 @@ describe("GraphQL home", () => {
 
 describe("GraphQL depth and cost limits", () => {
   const admin = (query: string) =>
-    fetchWith({ DB: counted.db }, "/graphql", { method: "POST", token: env.ADMIN_API_KEY, json: { query } });
+    callWith({ DB: counted.db }, "/graphql", { method: "POST", token: env.ADMIN_API_KEY, json: { query } });
   const counted = countingD1(env.DB);
 
   it(`refuses an operation nested deeper than ${MAX_DEPTH} before any database work`, async () => {

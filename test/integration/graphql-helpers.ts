@@ -1,8 +1,5 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
-import worker from "../../worker/index";
 import { PERSISTED_IDS } from "../../worker/graphql/persisted.generated";
-import { apiRequest, call } from "../setup/http";
+import { call } from "../setup/http";
 
 export type OperationName = keyof typeof PERSISTED_IDS;
 
@@ -94,16 +91,4 @@ export function countingD1(d1: D1Database): { db: D1Database; trips: () => numbe
     },
   });
   return { db, trips: () => trips, reset: () => (trips = 0) };
-}
-
-/** A request through the Worker with another environment (a counted D1, a changed var). */
-export async function fetchWith(
-  overrides: Partial<Env>,
-  path: string,
-  init: RequestInit & { json?: unknown; token?: string } = {},
-): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(apiRequest(path, init), { ...env, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
 }

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PERSISTED_IDS } from "../../worker/graphql/persisted.generated";
 import { anonymousUser, call } from "../setup/http";
-import { type GraphqlBody, codes, fetchWith, gql, persisted } from "./graphql-helpers";
+import { type GraphqlBody, codes, gql, persisted } from "./graphql-helpers";
+import { callWith } from "./rate-limit-helpers";
 
 const CONFIG_TEXT = "query Config { config { minVersion storeUrl flags } }";
 
@@ -66,9 +67,9 @@ describe("POST /graphql: persisted operations only", () => {
   it("accepts query text from anyone only where GRAPHQL_ALLOW_ARBITRARY=true", async () => {
     const user = await anonymousUser();
     const init = { method: "POST", token: user.accessToken, json: { query: "{ me { id } }" } };
-    const dev = await fetchWith({ GRAPHQL_ALLOW_ARBITRARY: "true" }, "/graphql", init);
+    const dev = await callWith({ GRAPHQL_ALLOW_ARBITRARY: "true" }, "/graphql", init);
     expect(await dev.json()).toEqual({ data: { me: { id: user.userId } } });
-    const prod = await fetchWith({ GRAPHQL_ALLOW_ARBITRARY: "false" }, "/graphql", init);
+    const prod = await callWith({ GRAPHQL_ALLOW_ARBITRARY: "false" }, "/graphql", init);
     expect(prod.status).toBe(400);
   });
 

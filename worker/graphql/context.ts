@@ -14,6 +14,8 @@ export type GraphqlContext = {
   batch: RequestBatch;
   /** Per-request memo of reads several fields share (the caller's spaces). */
   memo: Map<string, Promise<unknown>>;
+  /** Per-request keyed loaders, by name (each collects the keys asked for in one step). */
+  loaders: Map<string, unknown>;
 };
 
 /** The signed-in caller, or the contract's `unauthorized` (as REST's requireUser answers). */

@@ -177,7 +177,10 @@ const handler = createHandler<Request, Internal, GraphqlContext>({
 /** Runs one GraphQL request for the route; never throws for a GraphQL-level failure. */
 export async function runGraphql(c: Context<AppEnv>, call: GraphqlCall): Promise<GraphqlAnswer> {
   const batch = new RequestBatch(c.var.db);
-  const internal: Internal = { call, ctx: { c, auth: c.var.auth, batch, memo: new Map() } };
+  const internal: Internal = {
+    call,
+    ctx: { c, auth: c.var.auth, batch, memo: new Map(), loaders: new Map() },
+  };
   const [body, init] = await handler({
     method: c.req.method,
     url: c.req.url,

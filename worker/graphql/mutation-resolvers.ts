@@ -51,7 +51,8 @@ export const mutationResolvers = {
       mutations: args.mutations.map(withoutNulls),
     });
     if (!parsed.success) throw invalidArguments(parsed.error);
-    if (!SPACE_ID.test(args.spaceId)) throw notFound("No such space");
+    if (!SPACE_ID.test(args.spaceId))
+      throw invalidQuery("spaceId is not a space id", [{ path: "spaceId", message: "invalid" }]);
     const profile = ctx.c.var.profile;
     const outcome = await syncSpaceClient(ctx.c.env, resolveSpaceId(args.spaceId, auth.userId)).push({
       userId: auth.userId,

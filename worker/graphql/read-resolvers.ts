@@ -1,6 +1,6 @@
 import { getUser } from "../auth/queries/users";
 import { resolveConfigForDevice } from "../config/resolve";
-import { notFound, unauthorized } from "../errors";
+import { invalidQuery, notFound, unauthorized } from "../errors";
 import { limitPerUser } from "../middleware/rate-limit";
 import { listInbox } from "../push/inbox/queries";
 import { assembleHome } from "../screens/home";
@@ -13,7 +13,7 @@ import { personalSpaceId, resolveSpaceId } from "../sync/spaces";
 import { imageQuality, imageWidth, pageSize } from "../tailor/decisions";
 import { parseImageHosts } from "../tailor/images";
 import { type GraphqlContext, memoised, pageCursor, pageLimit, userOf } from "./context";
-import { chunks } from "./queries/batch";
+import { chunks, keyedLoader } from "./queries/batch";
 
 /**
  * The Query type's resolvers. None reaches the database itself: each calls the query and domain
@@ -46,7 +46,7 @@ function spacesOf(ctx: GraphqlContext): Promise<SpaceRow[]> {
  * all in the request's next batch.
  */
 function membersLoader(ctx: GraphqlContext): (spaceId: string) => Promise<MemberRow[] | undefined> {
-  return memoisedLoader(ctx, "members", (spaceIds) =>
+  return keyedLoader(ctx.loaders, "members", (spaceIds) =>
     Promise.all(
       chunks(spaceIds).map((chunk) => ctx.batch.load(membersOfSpacesQuery(ctx.c.var.db, chunk))),
     ).then((pages) => {
@@ -55,40 +55,6 @@ function membersLoader(ctx: GraphqlContext): (spaceId: string) => Promise<Member
       return bySpace;
     }),
   );
-}
-
-/** A keyed loader made once per request: keys asked for in one step are loaded together. */
-function memoisedLoader<V>(
-  ctx: GraphqlContext,
-  name: string,
-  loadMany: (keys: string[]) => Promise<Map<string, V>>,
-): (key: string) => Promise<V | undefined> {
-  const existing = ctx.memo.get(`loader:${name}`) as unknown as
-    ((key: string) => Promise<V | undefined>) | undefined;
-  if (existing) return existing;
-  let pending: Map<string, ((value: V | undefined) => void)[]> | null = null;
-  let failures: ((error: unknown) => void)[] = [];
-  const loader = (key: string) =>
-    new Promise<V | undefined>((resolve, reject) => {
-      if (!pending) {
-        pending = new Map();
-        failures = [];
-        // Collect the keys of this step, then hand their queries to the batch before it flushes.
-        void Promise.resolve().then(() => {
-          const keys = pending ?? new Map<string, ((value: V | undefined) => void)[]>();
-          const rejectAll = failures;
-          pending = null;
-          loadMany([...keys.keys()]).then(
-            (values) => keys.forEach((waiters, k) => waiters.forEach((w) => w(values.get(k)))),
-            (error: unknown) => rejectAll.forEach((r) => r(error)),
-          );
-        });
-      }
-      pending.set(key, [...(pending.get(key) ?? []), resolve]);
-      failures.push(reject);
-    });
-  ctx.memo.set(`loader:${name}`, loader as unknown as Promise<unknown>);
-  return loader;
 }
 
 function spaceNode(ctx: GraphqlContext, space: SpaceRow) {
@@ -137,8 +103,10 @@ export const queryResolvers = {
   /** One space: a non-member gets what GET /v1/sync/{id}/pull answers, not_found. */
   async space(args: { id: string }, ctx: GraphqlContext) {
     const auth = userOf(ctx);
-    const id = SPACE_ID.test(args.id) ? resolveSpaceId(args.id, auth.userId) : null;
-    const space = id === null ? undefined : (await spacesOf(ctx)).find((s) => s.id === id);
+    if (!SPACE_ID.test(args.id))
+      throw invalidQuery("id is not a space id", [{ path: "id", message: "invalid" }]);
+    const id = resolveSpaceId(args.id, auth.userId);
+    const space = (await spacesOf(ctx)).find((s) => s.id === id);
     if (!space) throw notFound("No such space");
     return spaceNode(ctx, space);
   },

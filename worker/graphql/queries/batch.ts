@@ -61,6 +61,43 @@ export class RequestBatch {
   }
 }
 
+/**
+ * A keyed loader, made once per request under `name` in `registry`: the keys asked for in one
+ * step are loaded together by `loadMany` (which hands its queries to the request's batch before
+ * it flushes: this runs one promise job after the step, the batch a timer later).
+ */
+export function keyedLoader<V>(
+  registry: Map<string, unknown>,
+  name: string,
+  loadMany: (keys: string[]) => Promise<Map<string, V>>,
+): (key: string) => Promise<V | undefined> {
+  const existing = registry.get(name) as ((key: string) => Promise<V | undefined>) | undefined;
+  if (existing) return existing;
+  let pending: Map<string, ((value: V | undefined) => void)[]> | null = null;
+  let failures: ((error: unknown) => void)[] = [];
+  const loader = (key: string) =>
+    new Promise<V | undefined>((resolve, reject) => {
+      if (!pending) {
+        pending = new Map();
+        failures = [];
+        // Collect the keys of this step, then hand their queries to the batch before it flushes.
+        void Promise.resolve().then(() => {
+          const keys = pending ?? new Map<string, ((value: V | undefined) => void)[]>();
+          const rejectAll = failures;
+          pending = null;
+          loadMany([...keys.keys()]).then(
+            (values) => keys.forEach((waiters, k) => waiters.forEach((w) => w(values.get(k)))),
+            (error: unknown) => rejectAll.forEach((r) => r(error)),
+          );
+        });
+      }
+      pending.set(key, [...(pending.get(key) ?? []), resolve]);
+      failures.push(reject);
+    });
+  registry.set(name, loader);
+  return loader;
+}
+
 /** D1 binds at most 100 parameters per statement: `IN (...)` lists go in chunks this long. */
 export const IN_CHUNK = 90;
 
