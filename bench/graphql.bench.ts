@@ -7,10 +7,9 @@
  */
 import { cpus, loadavg } from "node:os";
 import { PERSISTED_IDS } from "../worker/graphql/persisted.generated";
-import { fixtureRecords } from "./compression-knee";
 import type { BenchHarness, BenchReport, LoadResult } from "./harness";
 import { fmt, median } from "./ratio-rounds";
-import { FAST_3X } from "./screens.bench";
+import { FAST_3X, seedHomeRecords } from "./screens.bench";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
@@ -30,21 +29,7 @@ function check(result: LoadResult, what: string): void {
 export async function run(h: BenchHarness): Promise<BenchReport> {
   const user = await h.signInAnonymous();
   const authorization = { Authorization: `Bearer ${user.accessToken}` };
-  const push = await fetch(`${h.url}/v1/sync/me/push`, {
-    method: "POST",
-    headers: { ...authorization, "Content-Type": "application/json" },
-    body: JSON.stringify({
-      clientId: "bench-graphql",
-      mutations: fixtureRecords(RECORDS).map((r, i) => ({
-        id: i + 1,
-        op: "put",
-        collection: r.collection,
-        key: r.key,
-        value: r.value,
-      })),
-    }),
-  });
-  if (push.status !== 200) throw new Error(`sync push: ${push.status} ${await push.text()}`);
+  await seedHomeRecords(h, authorization, "bench-graphql", RECORDS);
 
   const headers = { ...authorization, ...FAST_3X_BR };
   const body = JSON.stringify({
