@@ -55,7 +55,6 @@ export interface GraphqlAnswer {
   headers: Record<string, string>;
   /** Set once the operation was found: only a query's answer is cacheable. */
   operation?: "query" | "mutation" | "subscription";
-  roundTrips: number;
 }
 
 // Validated persisted documents, per isolate: a persisted operation is parsed and validated once.
@@ -79,7 +78,6 @@ const refuseWith = (code: ErrorCode, message: string, status = 400) =>
 interface Internal {
   call: GraphqlCall;
   ctx: GraphqlContext;
-  document?: DocumentNode;
   operation?: OperationDefinitionNode;
 }
 
@@ -125,6 +123,7 @@ const handler = createHandler<Request, Internal, GraphqlContext>({
       query,
       operationName: params.operationName ?? undefined,
       variables: params.variables ?? undefined,
+      // The allow-list id travels on to onSubscribe, which validates each persisted document once.
       extensions: stored !== undefined ? { persistedQuery: hash } : undefined,
     } satisfies RequestParams;
   },
@@ -157,7 +156,6 @@ const handler = createHandler<Request, Internal, GraphqlContext>({
         "www-authenticate": 'Bearer error="invalid_token"',
       });
     }
-    internal.document = document;
     internal.operation = operation;
     return {
       schema,
@@ -176,10 +174,9 @@ const handler = createHandler<Request, Internal, GraphqlContext>({
 
 /** Runs one GraphQL request for the route; never throws for a GraphQL-level failure. */
 export async function runGraphql(c: Context<AppEnv>, call: GraphqlCall): Promise<GraphqlAnswer> {
-  const batch = new RequestBatch(c.var.db);
   const internal: Internal = {
     call,
-    ctx: { c, auth: c.var.auth, batch, memo: new Map(), loaders: new Map() },
+    ctx: { c, auth: c.var.auth, batch: new RequestBatch(c.var.db), memo: new Map(), loaders: new Map() },
   };
   const [body, init] = await handler({
     method: c.req.method,
@@ -194,6 +191,5 @@ export async function runGraphql(c: Context<AppEnv>, call: GraphqlCall): Promise
     status: init.status ?? 200,
     headers: (init.headers ?? {}) as Record<string, string>,
     operation: internal.operation?.operation,
-    roundTrips: batch.roundTrips,
   };
 }

@@ -22,8 +22,6 @@ export class RequestBatch {
   readonly #db: Db;
   #queued: Queued[] = [];
   #scheduled = false;
-  /** How many round trips this request's batches made (for Server-Timing and the tests). */
-  roundTrips = 0;
 
   constructor(db: Db) {
     this.#db = db;
@@ -51,7 +49,6 @@ export class RequestBatch {
     this.#scheduled = false;
     const [first, ...rest] = queued;
     if (!first) return;
-    this.roundTrips += 1;
     try {
       const results: unknown[] = await this.#db.batch([first.query, ...rest.map((q) => q.query)]);
       queued.forEach((q, i) => q.resolve(results[i]));
