@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { PERSISTED_IDS } from "../../worker/graphql/persisted.generated";
 import { anonymousUser, call } from "../setup/http";
 import { type GraphqlBody, codes, gql, persisted } from "./graphql-helpers";
@@ -8,11 +8,15 @@ import { callWith } from "./rate-limit-helpers";
 const CONFIG_TEXT = "query Config { config { minVersion storeUrl flags } }";
 
 describe("POST /graphql: persisted operations only", () => {
-  it("runs an allow-listed operation by its hash", async () => {
+  it("runs an allow-listed operation by its hash, and logs it by name", async () => {
     const user = await anonymousUser();
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => void logged.push(line));
     const res = await gql("Me", undefined, { token: user.accessToken });
+    spy.mockRestore();
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: { me: { id: user.userId, email: null, anonymous: true } } });
+    expect(logged.map((l) => (JSON.parse(l) as { route?: string }).route)).toContain("/graphql Me");
   });
 
   it("answers 400 persisted_query_not_found for a hash not in the allow-list", async () => {

@@ -55,6 +55,8 @@ export interface GraphqlAnswer {
   headers: Record<string, string>;
   /** Set once the operation was found: only a query's answer is cacheable. */
   operation?: "query" | "mutation" | "subscription";
+  /** The allow-listed operation's name (a bounded set: safe for logs and metric labels). */
+  persistedName?: string;
 }
 
 // Validated persisted documents, per isolate: a persisted operation is parsed and validated once.
@@ -79,6 +81,7 @@ interface Internal {
   call: GraphqlCall;
   ctx: GraphqlContext;
   operation?: OperationDefinitionNode;
+  persistedName?: string;
 }
 
 function persistedHash(extensions: GraphqlCall["params"]["extensions"]): string | undefined {
@@ -157,6 +160,7 @@ const handler = createHandler<Request, Internal, GraphqlContext>({
       });
     }
     internal.operation = operation;
+    if (hash !== null) internal.persistedName = operation.name?.value;
     return {
       schema,
       document,
@@ -191,5 +195,6 @@ export async function runGraphql(c: Context<AppEnv>, call: GraphqlCall): Promise
     status: init.status ?? 200,
     headers: (init.headers ?? {}) as Record<string, string>,
     operation: internal.operation?.operation,
+    persistedName: internal.persistedName,
   };
 }

@@ -104,6 +104,8 @@ async function answer(c: Context<AppEnv>, params: GraphqlCall["params"]): Promis
     allowArbitrary: c.env.GRAPHQL_ALLOW_ARBITRARY === "true",
   };
   const result = await timed(c, "graphql", () => runGraphql(c, call));
+  // Logs and request metrics name the persisted operation (never client-chosen text: unbounded).
+  if (result.persistedName) c.set("route", `/graphql ${result.persistedName}`);
   const contentType = result.headers["content-type"] ?? "application/json";
   if (result.status === 200 && result.operation === "query" && result.body !== null) {
     return respondCacheableJson(c, result.body, { vary: VARY, contentType });
