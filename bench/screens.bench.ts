@@ -17,7 +17,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = 50;
 const RECORDS = 60;
 
-const FAST_3X = {
+export const FAST_3X = {
   DPR: "3",
   "Viewport-Width": "390",
   ECT: "4g",
@@ -75,18 +75,19 @@ function check(result: LoadResult, what: string, status = 200): void {
   }
 }
 
-export async function run(h: BenchHarness): Promise<BenchReport> {
-  const user = await h.signInAnonymous();
-  const authorization = { Authorization: `Bearer ${user.accessToken}` };
-
-  // Seed through the public sync API, as the app would.
-  const records = fixtureRecords(RECORDS);
+/** Seeds `count` realistic records into the user's personal space through the public sync API, as the app would. */
+export async function seedHomeRecords(
+  h: BenchHarness,
+  authorization: Record<string, string>,
+  clientId: string,
+  count: number,
+): Promise<void> {
   const push = await fetch(`${h.url}/v1/sync/me/push`, {
     method: "POST",
     headers: { ...authorization, "Content-Type": "application/json" },
     body: JSON.stringify({
-      clientId: "bench-screens",
-      mutations: records.map((r, i) => ({
+      clientId,
+      mutations: fixtureRecords(count).map((r, i) => ({
         id: i + 1,
         op: "put",
         collection: r.collection,
@@ -96,6 +97,13 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     }),
   });
   if (push.status !== 200) throw new Error(`sync push: ${push.status} ${await push.text()}`);
+}
+
+export async function run(h: BenchHarness): Promise<BenchReport> {
+  const user = await h.signInAnonymous();
+  const authorization = { Authorization: `Bearer ${user.accessToken}` };
+
+  await seedHomeRecords(h, authorization, "bench-screens", RECORDS);
 
   // (c) The raw untailored screen: the same envelope, with every record and every field, uncompressed.
   const plainHome = await raw(`${h.url}/v1/screens/home`, {

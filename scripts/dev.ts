@@ -130,6 +130,10 @@ async function ensureDevVars(fakes: FakeProviders, existing: Record<string, stri
           vars: { ADMIN_API_KEY: generateAdminKey() },
         },
         {
+          comment: "GraphQL query text from anyone (GraphiQL, experiments): local development only.",
+          vars: { GRAPHQL_ALLOW_ARBITRARY: "true" },
+        },
+        {
           comment:
             "The fake providers `npm run dev` starts on 127.0.0.1:9700-9703 (their keys are handed\n" +
             "back to them on every start, so keep these together).",

@@ -16,6 +16,7 @@ import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { configRoutes } from "./routes/config";
 import { devicesRoutes } from "./routes/devices";
+import { graphqlRoutes } from "./routes/graphql";
 import { healthRoutes } from "./routes/health";
 import { notificationsRoutes } from "./routes/notifications";
 import { pushRoutes } from "./routes/push";
@@ -49,6 +50,7 @@ app.route("/v1/spaces", spacesRoutes);
 app.route("/v1/push", pushRoutes);
 app.route("/v1/notifications", notificationsRoutes);
 app.route("/v1/screens", screensRoutes);
+app.route("/graphql", graphqlRoutes);
 
 // The OpenAPI document client generators read (every operation names its operationId and security).
 registerSecuritySchemes(app.openAPIRegistry);

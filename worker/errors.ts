@@ -19,12 +19,13 @@ export const ERROR_CODES = [
   "device_owned_elsewhere",
   "idempotency_conflict",
   "precondition_failed",
+  "persisted_query_not_found",
   "rate_limited",
   "service_unavailable",
   "internal",
 ] as const;
 
-type ErrorCode = (typeof ERROR_CODES)[number];
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_json: "Malformed JSON",
@@ -46,6 +47,7 @@ const TITLES: Record<ErrorCode, string> = {
   device_owned_elsewhere: "Device registered to another user",
   idempotency_conflict: "Idempotency key reused with a different request",
   precondition_failed: "Precondition failed",
+  persisted_query_not_found: "Persisted query not found",
   rate_limited: "Too many requests",
   service_unavailable: "Service unavailable",
   internal: "Internal error",

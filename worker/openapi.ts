@@ -52,6 +52,12 @@ export const asPublic = { security: NONE };
 export const asOptionalUser = { security: USER_OR_NONE };
 
 /**
+ * Like `asOptionalUser`, or the operator's admin key (GraphQL: the admin key may send query text).
+ * The handler tells them apart; a wrong admin key is 401 as on every admin route.
+ */
+export const asOptionalUserOrAdmin = { security: [...USER_OR_NONE, ...ADMIN] };
+
+/**
  * A user's access token (`Authorization: Bearer`). The guard is typed, so the handler reads
  * `c.var.auth` as an `AuthContext`. Route-specific middleware that needs the user goes in `more`.
  */
@@ -171,6 +177,7 @@ const TAGS = [
   { name: "notifications", description: "The user's in-app inbox" },
   { name: "screens", description: "Whole screens in one round trip, tailored to the device" },
   { name: "config", description: "Remote config and feature flags" },
+  { name: "graphql", description: "The same data and rules over GraphQL (persisted operations)" },
   { name: "admin", description: "Operator endpoints (ADMIN_API_KEY)" },
   { name: "operations", description: "Health and metrics" },
 ];

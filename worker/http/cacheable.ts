@@ -20,12 +20,20 @@ export async function respondCacheable<E extends AppEnv>(
   options: { vary: readonly string[] },
 ): Promise<Response> {
   // c.json would serialise with JSON.stringify too; doing it here puts the tag on exactly these bytes.
-  const json = JSON.stringify(body);
+  return respondCacheableJson(c, JSON.stringify(body), options);
+}
+
+/** The same for a body already serialised (GraphQL's answer), in its own JSON media type. */
+export async function respondCacheableJson<E extends AppEnv>(
+  c: Context<E>,
+  json: string,
+  options: { vary: readonly string[]; contentType?: string },
+): Promise<Response> {
   c.header("ETag", await etagOf(json));
   // Appended, so a Vary set earlier in the pipeline survives (the middleware merges duplicates).
   c.header("Vary", mergeVary(null, options.vary), { append: true });
   // private: per user and device; no-cache: revalidate every time.
   c.header("Cache-Control", "private, no-cache");
-  c.header("Content-Type", "application/json");
+  c.header("Content-Type", options.contentType ?? "application/json");
   return c.body(json, 200);
 }

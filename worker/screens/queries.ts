@@ -17,8 +17,12 @@ export interface HomeReads {
 
 const COLLECTION_NAMES = COLLECTIONS.map((c) => c.name);
 
-export async function readHome(db: Db, userId: string, limit: number): Promise<HomeReads> {
-  const [userRows, spaceRows, recentRows, unreadRows] = await db.batch([
+/**
+ * The home screen's four reads as un-awaited drizzle queries, so a caller can put them in one
+ * `batch()` with others (GraphQL: `home` beside the operation's other root fields).
+ */
+export function homeQueries(db: Db, userId: string, limit: number) {
+  return [
     db
       .select({ id: users.id, email: users.email, anonymous: users.anonymous })
       .from(users)
@@ -53,11 +57,22 @@ export async function readHome(db: Db, userId: string, limit: number): Promise<H
       .orderBy(desc(records.updatedAt), desc(records.version), asc(records.key))
       .limit(limit),
     unreadCountQuery(db, userId),
-  ]);
+  ] as const;
+}
+
+type Rows<I extends 0 | 1 | 2 | 3> = Awaited<ReturnType<typeof homeQueries>[I]>;
+type HomeResults = readonly [Rows<0>, Rows<1>, Rows<2>, Rows<3>];
+
+/** The reads' rows as the home body's builder takes them. */
+export function homeReadsOf([userRows, spaceRows, recentRows, unreadRows]: HomeResults): HomeReads {
   return {
     user: userRows[0],
     spaces: spaceRows,
     recent: recentRows,
     unreadCount: unreadRows[0]?.n ?? 0,
   };
+}
+
+export async function readHome(db: Db, userId: string, limit: number): Promise<HomeReads> {
+  return homeReadsOf(await db.batch(homeQueries(db, userId, limit)));
 }

@@ -21,6 +21,47 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/graphql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run a persisted GraphQL query over GET (cacheable: ETag and 304)
+         * @description The same as POST with the parameters in the URL (`extensions` and `variables` as JSON), as Apollo clients send persisted queries with GET. Mutations are refused over GET (405).
+         */
+        get: operations["graphqlGet"];
+        put?: never;
+        /**
+         * Run a persisted GraphQL operation (mutations too)
+         * @description Send `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"…"}},"variables":{…}}`; the allow-list is built from the repository's .graphql files. Query text is accepted only with the admin key (Authorization: Bearer ADMIN_API_KEY), or where GRAPHQL_ALLOW_ARBITRARY=true. `config` is open to callers without a user; everything else needs one.
+         */
+        post: operations["graphql"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graphql/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The GraphQL schema (SDL), for codegen (Apollo iOS/Kotlin, urql) */
+        get: operations["getGraphqlSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -197,7 +238,7 @@ export type paths = {
         get?: never;
         /**
          * Register or update this install (idempotent; replaces the registration)
-         * @description Fields left out are cleared (PUT replaces). A push token held by another device row, of this or another user, moves to this device. A deviceId registered by another user moves to the caller only when the body presents the push token that device holds (the phone changed hands) or that user signed out on it; otherwise 409 device_owned_elsewhere and nothing changes (the app should generate a new install id and register that).
+         * @description Fields left out are cleared (PUT replaces). A push token held by another device row, of this or another user, moves to this device; a deviceId registered by another user moves to the caller.
          */
         put: operations["registerDevice"];
         post?: never;
@@ -470,7 +511,7 @@ export type paths = {
         };
         /**
          * WebSocket of pokes: the space's version, whenever it moves
-         * @description WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller's registered device so it gets pokes instead of silent pushes — another user's device id is ignored). The server sends `{"type":"poke","version":N}` on connect and whenever the space's version moves; `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.
+         * @description WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the device so it gets pokes instead of silent pushes). The server sends `{"type":"poke","version":N}` on connect and whenever the space's version moves; `{"type":"ping"}` is answered `{"type":"pong"}`.
          */
         get: operations["openSyncSocket"];
         put?: never;
@@ -557,6 +598,46 @@ export type components = {
             value: components["schemas"]["FlagValue"];
         };
         FlagValue: boolean | number | string | null;
+        GraphqlRequest: {
+            /**
+             * @example {
+             *       "persistedQuery": {
+             *         "version": 1,
+             *         "sha256Hash": "eaf58245ebec1d16041231898ce7ed5df25ec1394931e34bddbd54e25c7e2bf4"
+             *       }
+             *     }
+             */
+            extensions?: ({
+                persistedQuery?: {
+                    sha256Hash: string;
+                    /** @enum {number} */
+                    version: 1;
+                };
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            operationName?: string | null;
+            /** @description Only with the admin key (or in development) */
+            query?: string;
+            variables?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @description A GraphQL response; each error's extensions.code is one of the contract's codes */
+        GraphqlResponse: {
+            data?: {
+                [key: string]: unknown;
+            } | null;
+            errors?: {
+                extensions: {
+                    code: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                message: string;
+                path?: (string | number)[];
+            }[];
+        };
         HomeScreen: {
             config?: {
                 flags?: {
@@ -595,7 +676,7 @@ export type components = {
         /** @description RFC 9457 problem details (application/problem+json) */
         Problem: {
             /**
-             * @description Stable and machine-readable; branch on this, never on text. Today one of invalid_json, invalid_body, invalid_query, payload_too_large, unsupported_media_type, unauthorized, forbidden, not_found, method_not_allowed, upgrade_required, invalid_id_token, invalid_refresh_token, refresh_token_reused, mutation_gap, resync_required, conflict, device_owned_elsewhere, idempotency_conflict, precondition_failed, rate_limited, service_unavailable, internal. Clients should treat a code they do not know like its status.
+             * @description Stable and machine-readable; branch on this, never on text. Today one of invalid_json, invalid_body, invalid_query, payload_too_large, unsupported_media_type, unauthorized, forbidden, not_found, method_not_allowed, upgrade_required, invalid_id_token, invalid_refresh_token, refresh_token_reused, mutation_gap, resync_required, conflict, idempotency_conflict, precondition_failed, persisted_query_not_found, rate_limited, service_unavailable, internal. Clients should treat a code they do not know like its status.
              * @example invalid_body
              */
             code: string;
@@ -766,6 +847,189 @@ export interface operations {
                     "application/json": {
                         keys: components["schemas"]["PublicJwk"][];
                     };
+                };
+            };
+        };
+    };
+    graphqlGet: {
+        parameters: {
+            query?: {
+                extensions?: string;
+                operationName?: string;
+                query?: string;
+                variables?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation ran: `data`, and `errors[]` for fields that failed (not_found, forbidden, rate_limited …). A query's answer carries an ETag (GET answers 304 to If-None-Match). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+            /** @description Unchanged since the ETag in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description persisted_query_not_found (an id not in the allow-list, or query text without the admin key), invalid_query (syntax, validation, depth or cost over the limits), or the pipeline's invalid_json / invalid_body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the operation needs a user and none was verified, or a bad credential */
+            401: {
+                headers: {
+                    /** @description Sent when the access token is the problem */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported_media_type: request bodies are application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description upgrade_required: X-App-Version is below the platform's minimum (minVersion, storeUrl) */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+                };
+            };
+        };
+    };
+    graphql: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GraphqlRequest"];
+            };
+        };
+        responses: {
+            /** @description The operation ran: `data`, and `errors[]` for fields that failed (not_found, forbidden, rate_limited …). A query's answer carries an ETag (GET answers 304 to If-None-Match). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+            /** @description persisted_query_not_found (an id not in the allow-list, or query text without the admin key), invalid_query (syntax, validation, depth or cost over the limits), or the pipeline's invalid_json / invalid_body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the operation needs a user and none was verified, or a bad credential */
+            401: {
+                headers: {
+                    /** @description Sent when the access token is the problem */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported_media_type: request bodies are application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description upgrade_required: X-App-Version is below the platform's minimum (minVersion, storeUrl) */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+                };
+            };
+        };
+    };
+    getGraphqlSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema in SDL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description upgrade_required: X-App-Version is below the platform's minimum (minVersion, storeUrl) */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
                 };
             };
         };
@@ -1377,15 +1641,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description device_owned_elsewhere: the deviceId is another user's device; nothing changed */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description payload_too_large: the body is over 1 MiB */
             413: {
                 headers: {
@@ -1796,9 +2051,6 @@ export interface operations {
                             pruned: number;
                             sent: number;
                             targeted: number;
-                            withheld: {
-                                [key: string]: number;
-                            };
                         };
                         /** @enum {string} */
                         status: "scheduled" | "sending" | "sent" | "cancelled";
@@ -2540,6 +2792,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Another user's clientId */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such space (or not a member) */
             404: {
                 headers: {
@@ -2613,7 +2874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Viewers may pull but not push */
+            /** @description Viewer, or another user's clientId */
             403: {
                 headers: {
                     [name: string]: unknown;
