@@ -238,7 +238,7 @@ export type paths = {
         get?: never;
         /**
          * Register or update this install (idempotent; replaces the registration)
-         * @description Fields left out are cleared (PUT replaces). A push token held by another device row, of this or another user, moves to this device; a deviceId registered by another user moves to the caller.
+         * @description Fields left out are cleared (PUT replaces). A push token held by another device row, of this or another user, moves to this device. A deviceId registered by another user moves to the caller only when the body presents the push token that device holds (the phone changed hands) or that user signed out on it; otherwise 409 device_owned_elsewhere and nothing changes (the app should generate a new install id and register that).
          */
         put: operations["registerDevice"];
         post?: never;
@@ -511,7 +511,7 @@ export type paths = {
         };
         /**
          * WebSocket of pokes: the space's version, whenever it moves
-         * @description WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the device so it gets pokes instead of silent pushes). The server sends `{"type":"poke","version":N}` on connect and whenever the space's version moves; `{"type":"ping"}` is answered `{"type":"pong"}`.
+         * @description WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller's registered device so it gets pokes instead of silent pushes — another user's device id is ignored). The server sends `{"type":"poke","version":N}` on connect and whenever the space's version moves; `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.
          */
         get: operations["openSyncSocket"];
         put?: never;
@@ -676,7 +676,7 @@ export type components = {
         /** @description RFC 9457 problem details (application/problem+json) */
         Problem: {
             /**
-             * @description Stable and machine-readable; branch on this, never on text. Today one of invalid_json, invalid_body, invalid_query, payload_too_large, unsupported_media_type, unauthorized, forbidden, not_found, method_not_allowed, upgrade_required, invalid_id_token, invalid_refresh_token, refresh_token_reused, mutation_gap, resync_required, conflict, idempotency_conflict, precondition_failed, persisted_query_not_found, rate_limited, service_unavailable, internal. Clients should treat a code they do not know like its status.
+             * @description Stable and machine-readable; branch on this, never on text. Today one of invalid_json, invalid_body, invalid_query, payload_too_large, unsupported_media_type, unauthorized, forbidden, not_found, method_not_allowed, upgrade_required, invalid_id_token, invalid_refresh_token, refresh_token_reused, mutation_gap, resync_required, conflict, device_owned_elsewhere, idempotency_conflict, precondition_failed, persisted_query_not_found, rate_limited, service_unavailable, internal. Clients should treat a code they do not know like its status.
              * @example invalid_body
              */
             code: string;
@@ -1641,6 +1641,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description device_owned_elsewhere: the deviceId is another user's device; nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description payload_too_large: the body is over 1 MiB */
             413: {
                 headers: {
@@ -2051,6 +2060,9 @@ export interface operations {
                             pruned: number;
                             sent: number;
                             targeted: number;
+                            withheld: {
+                                [key: string]: number;
+                            };
                         };
                         /** @enum {string} */
                         status: "scheduled" | "sending" | "sent" | "cancelled";
@@ -2792,15 +2804,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Another user's clientId */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description No such space (or not a member) */
             404: {
                 headers: {
@@ -2874,7 +2877,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Viewer, or another user's clientId */
+            /** @description Viewers may pull but not push */
             403: {
                 headers: {
                     [name: string]: unknown;
