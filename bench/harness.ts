@@ -20,6 +20,19 @@ export interface BenchReport {
   rows: BenchRow[];
 }
 
+/** A whole `PUT /v1/devices/{id}` body: an iPhone on APNs (topics as given). */
+export function deviceRegistration(topics: string[]) {
+  return {
+    platform: "ios",
+    pushProvider: "apns",
+    pushToken: "ab".repeat(32),
+    appVersion: "3.2.1",
+    locale: "de-CH",
+    timezone: "Europe/Zurich",
+    topics,
+  };
+}
+
 export interface LoadOptions {
   /** Path (and query) to hit with GET, unless `requests` or `method` say otherwise. */
   path?: string;

@@ -7,13 +7,8 @@
 import outpost, { SyncSpace as OutpostSyncSpace } from "../../worker/index";
 import { setLatencyModel, withLatency, type LatencyModel } from "./latency-d1";
 
-export {
-  ApnsCredentials,
-  CampaignScheduler,
-  FcmCredentials,
-  MetricsCounter,
-  RateLimiter,
-} from "../../worker/index";
+// Every Durable Object class as Outpost exports it, except SyncSpace (below: a local export wins).
+export * from "../../worker/index";
 
 const MODELS = new Set<string>(["local", "primary", "sessions"]);
 const delayed = (env: Env): Env => ({ ...env, DB: withLatency(env.DB) });
