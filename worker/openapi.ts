@@ -189,7 +189,12 @@ export function apiDocument(c: Context) {
     info: {
       title: "Outpost API",
       version: "1.0.0",
-      description: "The backend-for-frontend the Outpost iOS and Android apps are written against.",
+      description:
+        "The backend-for-frontend the Outpost iOS and Android apps are written against.\n\n" +
+        "Every response carries `Outpost-Bookmark`, the database position it reflects: send the latest " +
+        "one back on the next request to read your own writes from the nearest replica (a malformed one " +
+        "is ignored). `Server-Timing` names the request's database round trips " +
+        '(`d1;desc="2 queries, 1 round trip"`).',
     },
     servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
     tags: TAGS,

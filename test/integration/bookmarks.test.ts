@@ -116,6 +116,11 @@ describe("Outpost-Bookmark", () => {
     expect(bookmarkOf(res)).toBe(bookmark);
   });
 
+  it("is described in the OpenAPI document", async () => {
+    const doc = await (await call("/openapi.json")).json<{ info: { description: string } }>();
+    expect(doc.info.description).toContain("Outpost-Bookmark");
+  });
+
   it("is on admin responses too (they read the primary)", async () => {
     const res = await call("/v1/admin/config", { headers: adminHeaders(env.ADMIN_API_KEY) });
     expect(res.status).toBe(200);
