@@ -5,7 +5,14 @@
  *
  *   npm run bench -- config
  */
-import type { BenchHarness, BenchReport, BenchRow, LoadOptions, LoadResult } from "./harness";
+import {
+  deviceRegistration,
+  type BenchHarness,
+  type BenchReport,
+  type BenchRow,
+  type LoadOptions,
+  type LoadResult,
+} from "./harness";
 import { fmt, measureAgainstHello, median } from "./ratio-rounds";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -74,15 +81,7 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
   );
   const outdated = { ...authed, "X-App-Version": "2.9.0" };
   await expectStatus(`${h.url}/v1/devices`, { headers: outdated }, 426, "426 for an outdated app");
-  const registration = JSON.stringify({
-    platform: "ios",
-    pushProvider: "apns",
-    pushToken: "ab".repeat(32),
-    appVersion: "3.2.1",
-    locale: "de-CH",
-    timezone: "Europe/Zurich",
-    topics: ["news", "sport", "offers"],
-  });
+  const registration = JSON.stringify(deviceRegistration(["news", "sport", "offers"]));
   const deviceUrl = `/v1/devices/${user.deviceId}`;
   const putHeaders = { ...authed, "Content-Type": "application/json" };
   await expectStatus(

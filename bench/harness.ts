@@ -20,6 +20,19 @@ export interface BenchReport {
   rows: BenchRow[];
 }
 
+/** A whole `PUT /v1/devices/{id}` body: an iPhone on APNs (topics as given). */
+export function deviceRegistration(topics: string[]) {
+  return {
+    platform: "ios",
+    pushProvider: "apns",
+    pushToken: "ab".repeat(32),
+    appVersion: "3.2.1",
+    locale: "de-CH",
+    timezone: "Europe/Zurich",
+    topics,
+  };
+}
+
 export interface LoadOptions {
   /** Path (and query) to hit with GET, unless `requests` or `method` say otherwise. */
   path?: string;
@@ -73,6 +86,8 @@ export interface BenchHarness {
   helloPath: string;
   signInAnonymous(deviceId?: string): Promise<SignedInUser>;
   load(options: LoadOptions): Promise<LoadResult>;
+  /** Only with `harness = { latencyModel: true }`: where D1 round trips go from now on. */
+  setLatencyModel(model: "local" | "primary" | "sessions"): Promise<void>;
   /** Progress output that does not end up in the report. */
   log(message: string): void;
 }
@@ -81,16 +96,32 @@ export interface RunningHarness extends BenchHarness {
   stop(): Promise<void>;
 }
 
+/** How a benchmark wants its harness (a module may export `harness`). */
+export interface HarnessOptions {
+  /**
+   * Start Outpost through `bench/worker/latency-worker.ts`: the same Worker with its D1 binding
+   * wrapped by the latency model (`bench/worker/latency-d1.ts`), switched with `h.setLatencyModel`.
+   */
+  latencyModel?: boolean;
+}
+
+type CompatibilityConfig = { compatibility_date?: string; compatibility_flags: string[] };
+
 /** Bundles `bench/baseline-worker.ts` the same way as Outpost (wrangler, same compatibility settings). */
-async function buildBaseline(config: { compatibility_date?: string; compatibility_flags: string[] }) {
-  const dir = join(ROOT, "dist", "baseline");
+function buildBaseline(config: CompatibilityConfig) {
+  return buildEntry(config, "baseline", join(ROOT, "bench", "baseline-worker.ts"));
+}
+
+/** Bundles a bench entry module with Outpost's compatibility settings into `dist/<name>/`. */
+async function buildEntry(config: CompatibilityConfig, name: string, main: string) {
+  const dir = join(ROOT, "dist", name);
   mkdirSync(dir, { recursive: true });
   const configPath = join(dir, "wrangler.json");
   writeFileSync(
     configPath,
     JSON.stringify({
-      name: "outpost-baseline",
-      main: join(ROOT, "bench", "baseline-worker.ts"),
+      name: `outpost-${name}`,
+      main,
       compatibility_date: config.compatibility_date,
       compatibility_flags: config.compatibility_flags,
     }),
@@ -131,10 +162,14 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
  * Starts the built worker (Miniflare API, migrations applied, fakes on port 0) next to the
  * baseline Hono app, and hands benchmarks the helpers they share.
  */
-export async function startHarness(): Promise<RunningHarness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<RunningHarness> {
   const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
   const baseline = await buildBaseline(config);
+  const latency = options.latencyModel
+    ? await buildEntry(config, "latency", join(ROOT, "bench", "worker", "latency-worker.ts"))
+    : undefined;
   const worker = await startWorker({
+    ...(latency !== undefined && { scriptPath: latency }),
     extraWorkers: [
       {
         name: "baseline",
@@ -168,6 +203,10 @@ export async function startHarness(): Promise<RunningHarness> {
       };
     },
     load: (options) => load(worker.url, options),
+    async setLatencyModel(model) {
+      const res = await fetch(`${worker.url}/__bench/latency/${model}`, { method: "POST" });
+      if (!res.ok) throw new Error(`latency model ${model}: ${res.status} (started with latencyModel?)`);
+    },
     log: (message) => process.stderr.write(`  ${message}\n`),
     stop: () => worker.stop(),
   };

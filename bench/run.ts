@@ -7,10 +7,17 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type BenchHarness, type BenchReport, type RunningHarness, startHarness } from "./harness";
+import {
+  type BenchHarness,
+  type BenchReport,
+  type HarnessOptions,
+  type RunningHarness,
+  startHarness,
+} from "./harness";
 
 interface BenchModule {
   run(h: BenchHarness): Promise<BenchReport>;
+  harness?: HarnessOptions;
 }
 
 const benchDir = import.meta.dirname;
@@ -54,7 +61,7 @@ async function main(): Promise<void> {
     try {
       const mod = (await import(pathToFileURL(join(benchDir, `${name}.bench.ts`)).href)) as BenchModule;
       if (typeof mod.run !== "function") throw new Error(`bench/${name}.bench.ts does not export run(h)`);
-      harness = await startHarness();
+      harness = await startHarness(mod.harness);
       const report = await mod.run(harness);
       console.log(`\n${table(report)}\n`);
       results.push({ name, startedAt, report });

@@ -1,4 +1,5 @@
 import type { Db } from "./db/client";
+import type { CountedSession } from "./db/counted-session";
 import type { DeviceProfile } from "./tailor/profile";
 
 /**
@@ -35,8 +36,10 @@ interface AppVariables {
   /** Milliseconds spent per named phase, reported in `Server-Timing`. */
   timings: Map<string, number>;
   profile: DeviceProfile;
-  /** This request's database handle (`database()`); query functions take it as `db`. */
+  /** This request's database handle (`database()`, over its D1 session); query functions take it as `db`. */
   db: Db;
+  /** The same request's D1 session, for raw query modules (`D1Like`); it counts round trips. */
+  d1: CountedSession;
   /** Set by `authenticate()` when a valid user access token was presented. */
   auth?: AuthContext;
   /** The route template that matched, for logs and metrics (never the raw path). */

@@ -5,6 +5,7 @@ import type { AppEnv, UserEnv } from "./env";
 import { ApiError, ERROR_CODES, type FieldError } from "./errors";
 import { requireAdmin } from "./middleware/admin";
 import { requireUser } from "./middleware/auth";
+import { primary } from "./middleware/database";
 
 /** zod issues → the contract's `errors[]` (`path` dotted, e.g. `mutations.0.key`). */
 function fieldErrors(error: ZodError): FieldError[] {
@@ -69,9 +70,15 @@ export function asUser<M extends MiddlewareHandler<AppEnv>[]>(...more: M) {
 /**
  * The operator's `ADMIN_API_KEY` as bearer (a user token is 403). Route-specific middleware in
  * `more` runs after the key is checked (e.g. a per-key rate limit counts only valid keys).
+ * Admin calls read the primary: an operator reads back what they just wrote (config revisions,
+ * campaigns) and their conditional writes must not be judged on a replica's older copy.
  */
 export function asAdmin<M extends MiddlewareHandler<AppEnv>[]>(...more: M) {
-  const middleware: [MiddlewareHandler<AppEnv>, ...M] = [requireAdmin(), ...more];
+  const middleware: [MiddlewareHandler<AppEnv>, MiddlewareHandler<AppEnv>, ...M] = [
+    requireAdmin(),
+    primary(),
+    ...more,
+  ];
   return { security: ADMIN, middleware };
 }
 
@@ -189,7 +196,12 @@ export function apiDocument(c: Context) {
     info: {
       title: "Outpost API",
       version: "1.0.0",
-      description: "The backend-for-frontend the Outpost iOS and Android apps are written against.",
+      description:
+        "The backend-for-frontend the Outpost iOS and Android apps are written against.\n\n" +
+        "Every response carries `Outpost-Bookmark`, the database position it reflects: send the latest " +
+        "one back on the next request to read your own writes from the nearest replica (a malformed one " +
+        "is ignored). `Server-Timing` names the request's database round trips " +
+        '(`d1;desc="2 queries, 1 round trip"`).',
     },
     servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
     tags: TAGS,

@@ -111,6 +111,8 @@ export interface StartWorkerOptions {
   fakes?: FakeProviders;
   /** More workers in the same Miniflare instance (the benchmark's baseline), reached through `routes`. */
   extraWorkers?: WorkerOptions[];
+  /** Another bundle of Outpost to start instead of `dist/index.js` (the benchmark's latency-model entry). */
+  scriptPath?: string;
   /** Forward the worker's stdout/stderr (the per-request log lines). Default: only with OUTPOST_E2E_LOGS=1. */
   logs?: boolean;
 }
@@ -177,7 +179,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
           ...workerOptions,
           name: "outpost",
           modules: true,
-          scriptPath: WORKER_BUNDLE,
+          scriptPath: options.scriptPath ?? WORKER_BUNDLE,
           bindings: { ...workerOptions.bindings, ...bindings },
         },
         ...(options.extraWorkers ?? []),

@@ -12,6 +12,8 @@
  * Bounded: at most `MAX_ENTRIES` sessions, least recently used evicted first (a Map keeps
  * insertion order; a hit re-inserts its key at the end).
  */
+
+import type { D1Like } from "../db/client";
 import { readSessionRevoked } from "./queries/sessions";
 
 export const LIVE_TTL_MS = 30_000;
@@ -45,11 +47,7 @@ export function cachedRevocation(sessionId: string, now: number): boolean | unde
   return entry.revoked;
 }
 
-export async function isSessionRevoked(
-  db: D1Database,
-  sessionId: string,
-  now = Date.now(),
-): Promise<boolean> {
+export async function isSessionRevoked(db: D1Like, sessionId: string, now = Date.now()): Promise<boolean> {
   const cached = cachedRevocation(sessionId, now);
   if (cached !== undefined) return cached;
   const revoked = await readSessionRevoked(db, sessionId);

@@ -15,6 +15,7 @@ import {
   hashRefreshToken,
 } from "./refresh";
 import { markSessionLive, markSessionRevoked } from "./session-cache";
+import type { D1Like } from "../db/client";
 
 export interface TokenPair {
   accessToken: string;
@@ -29,10 +30,11 @@ export interface DeviceInfo {
 
 /**
  * Starts a session for `user` on a device. `before` are statements that must commit with it
- * (e.g. creating the anonymous user): one D1 batch, one round trip.
+ * (e.g. creating the anonymous user): one D1 batch, one round trip. `d1` is the request's session.
  */
 export async function startSession(
   env: Env,
+  d1: D1Like,
   user: UserRow,
   device: DeviceInfo,
   before: D1PreparedStatement[] = [],
@@ -44,10 +46,10 @@ export async function startSession(
     hashRefreshToken(refreshToken),
     signAccessToken(env, { sub: user.id, sid: sessionId, anon: user.anonymous }),
   ]);
-  await env.DB.batch([
+  await d1.batch([
     ...before,
     ...insertSessionStatements(
-      env.DB,
+      d1,
       { id: sessionId, userId: user.id, ...device },
       hash,
       now,
@@ -63,11 +65,11 @@ export async function startSession(
  * immediately previous one). Reuse revokes the session. See refresh.ts for the model and
  * attemptRefresh for the atomic statement sequence.
  */
-export async function refreshSession(env: Env, presented: string): Promise<TokenPair> {
+export async function refreshSession(env: Env, d1: D1Like, presented: string): Promise<TokenPair> {
   const now = Date.now();
   const next = generateRefreshToken();
   const [hash, nextHash] = await Promise.all([hashRefreshToken(presented), hashRefreshToken(next)]);
-  const attempt = await attemptRefresh(env.DB, hash, nextHash, now, REFRESH_GRACE_MS, REFRESH_TOKEN_TTL_MS);
+  const attempt = await attemptRefresh(d1, hash, nextHash, now, REFRESH_GRACE_MS, REFRESH_TOKEN_TTL_MS);
   if (attempt.minted) {
     const { sessionId, userId, anonymous } = attempt.minted;
     markSessionLive(sessionId, now);
@@ -76,7 +78,7 @@ export async function refreshSession(env: Env, presented: string): Promise<Token
   }
   // Nothing was minted, so nothing changed: the state read back is the state we were refused on.
   if (attempt.state && classifyRefresh(attempt.state, now, REFRESH_GRACE_MS) === "reuse") {
-    await endSession(env, attempt.state.sessionId, "reuse");
+    await endSession(d1, attempt.state.sessionId, "reuse");
     // A security event worth an alert: a stolen token, or a client that keeps spent tokens.
     console.warn(
       JSON.stringify({ level: "warn", event: "refresh_token_reused", sessionId: attempt.state.sessionId }),
@@ -96,13 +98,13 @@ export async function refreshSession(env: Env, presented: string): Promise<Token
  * session cache's staleness bound.
  */
 export async function endSession(
-  env: Env,
+  d1: D1Like,
   sessionId: string,
   reason: RevokeReason,
   userId?: string,
 ): Promise<boolean> {
   const now = Date.now();
-  const revoked = await revokeSession(env.DB, sessionId, reason, now, userId);
+  const revoked = await revokeSession(d1, sessionId, reason, now, userId);
   if (revoked || !userId) markSessionRevoked(sessionId, now);
   return revoked;
 }

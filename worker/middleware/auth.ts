@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { InvalidAccessToken, verifyAccessToken } from "../auth/jwt";
 import { isSessionRevoked } from "../auth/session-cache";
+import type { D1Like } from "../db/client";
 import type { AppEnv, AuthContext, UserEnv } from "../env";
 import { unauthorized } from "../errors";
 
@@ -23,7 +24,7 @@ function bearerJwt(header: string | undefined): string | undefined {
 }
 
 /** Verifies an access token (signature, claims) and that its session is not revoked. Throws `unauthorized()`. */
-async function authenticateToken(env: Env, token: string): Promise<AuthContext> {
+async function authenticateToken(env: Env, d1: D1Like, token: string): Promise<AuthContext> {
   let claims;
   try {
     claims = await verifyAccessToken(env, token);
@@ -31,7 +32,7 @@ async function authenticateToken(env: Env, token: string): Promise<AuthContext> 
     if (error instanceof InvalidAccessToken) throw unauthorized();
     throw error;
   }
-  if (await isSessionRevoked(env.DB, claims.sid)) throw unauthorized("The session has been revoked");
+  if (await isSessionRevoked(d1, claims.sid)) throw unauthorized("The session has been revoked");
   return { userId: claims.sub, sessionId: claims.sid, anonymous: claims.anon, expiresAt: claims.exp * 1000 };
 }
 
@@ -45,7 +46,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerJwt(c.req.header("Authorization"));
     if (token && !BEARER_IGNORED.has(c.req.path)) {
-      c.set("auth", await authenticateToken(c.env, token));
+      c.set("auth", await authenticateToken(c.env, c.var.d1, token));
     }
     return next();
   };
@@ -65,7 +66,7 @@ export function requireUser(options: { queryToken?: boolean } = {}): MiddlewareH
     if (!verified) {
       const token = options.queryToken ? c.req.query("token") : undefined;
       if (!token || bearerJwt(`Bearer ${token}`) === undefined) throw unauthorized();
-      c.set("auth", await authenticateToken(c.env, token));
+      c.set("auth", await authenticateToken(c.env, c.var.d1, token));
     }
     await next();
   });

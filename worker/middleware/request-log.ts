@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import { d1ServerTiming, type CountedSession } from "../db/counted-session";
 import type { AppEnv } from "../env";
 import { recordRequest } from "../ops/metrics";
 
@@ -19,7 +20,8 @@ async function hashUser(userId: string): Promise<string> {
 
 /**
  * One structured JSON line per request (the contract's Operations fields) and a
- * `Server-Timing` header with the total and every phase a handler recorded.
+ * `Server-Timing` header with the total, every phase a handler recorded and the request's D1
+ * statements and round trips (`d1;desc="2 queries, 1 round trip"`).
  */
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -28,6 +30,9 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     const route = c.get("route") ?? routePath(c, -1);
     const timings = [...c.get("timings")].map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`);
+    // Declared as set; unset when an earlier step answered before database() ran.
+    const d1: CountedSession | undefined = c.get("d1");
+    if (d1) timings.push(d1ServerTiming(d1));
     timings.push(`total;dur=${durationMs.toFixed(1)}`);
     // 101 responses are immutable in workerd; they carry no Server-Timing.
     if (c.res.status !== 101) c.res.headers.set("Server-Timing", timings.join(", "));
@@ -45,23 +50,12 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
         platform: profile?.platform ?? null,
         appVersion: profile?.appVersion ?? null,
         user: auth ? await hashUser(auth.userId) : null,
+        d1Queries: d1?.queries ?? 0,
+        d1RoundTrips: d1?.roundTrips ?? 0,
+        // How many D1 said went to the primary; null where it did not say (local D1).
+        d1Primary: d1 && d1.known > 0 ? d1.primary : null,
       }),
     );
     recordRequest(c, route, c.res.status);
   };
-}
-
-/** Times an async phase of a handler into `Server-Timing` (e.g. `d1`, `do`). */
-export async function timed<T>(
-  c: { get(key: "timings"): Map<string, number> },
-  name: string,
-  work: () => Promise<T>,
-): Promise<T> {
-  const started = performance.now();
-  try {
-    return await work();
-  } finally {
-    const timings = c.get("timings");
-    timings.set(name, (timings.get(name) ?? 0) + performance.now() - started);
-  }
 }

@@ -34,7 +34,7 @@ accountRoutes.openapi(
     },
   }),
   async (c) => {
-    const user = await getUser(c.env.DB, c.var.auth.userId);
+    const user = await getUser(c.var.d1, c.var.auth.userId);
     if (!user) throw unauthorized("The user no longer exists");
     c.header("Cache-Control", "private, no-store");
     return c.json({ id: user.id, email: user.email, anonymous: user.anonymous }, 200);
@@ -59,7 +59,7 @@ accountRoutes.openapi(
   }),
   async (c) => {
     const auth = c.var.auth;
-    const sessions = await listSessions(c.env.DB, auth.userId, Date.now());
+    const sessions = await listSessions(c.var.d1, auth.userId, Date.now());
     c.header("Cache-Control", "private, no-store");
     return c.json(
       sessions.map((s) => ({ ...s, current: s.id === auth.sessionId })),
@@ -82,7 +82,7 @@ accountRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     // Scoped to the caller: another user's session id answers exactly like an unknown one.
-    if (!(await endSession(c.env, id, "revoked", c.var.auth.userId))) throw notFound("No such session");
+    if (!(await endSession(c.var.d1, id, "revoked", c.var.auth.userId))) throw notFound("No such session");
     return c.body(null, 204);
   },
 );

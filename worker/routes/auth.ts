@@ -4,6 +4,7 @@ import { endSession, refreshSession, startSession, type DeviceInfo } from "../au
 import { insertUserStatement, signInIdentity, type UserRow } from "../auth/queries/users";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { primary } from "../middleware/database";
 import { limitAuth } from "../middleware/rate-limit";
 import { asOptionalUser, asPublic, asUser, createRouter, problem, problems } from "../openapi";
 import type { Context } from "hono";
@@ -48,7 +49,7 @@ authRoutes.openapi(
     tags: ["auth"],
     summary: "Sign in anonymously (a new user; upgrade later with /v1/auth/oidc)",
     ...asPublic,
-    middleware: [limitAuth("anonymous")],
+    middleware: [primary(), limitAuth("anonymous")],
     request: body(z.object({ deviceId: DeviceId.optional() }).strict()),
     responses: {
       200: { description: "Signed in", ...json(TokenResponse) },
@@ -59,8 +60,8 @@ authRoutes.openapi(
     const { deviceId } = c.req.valid("json");
     const now = Date.now();
     const user: UserRow = { id: crypto.randomUUID(), email: null, anonymous: true };
-    const tokens = await startSession(c.env, user, deviceOf(c, deviceId), [
-      insertUserStatement(c.env.DB, user, now),
+    const tokens = await startSession(c.env, c.var.d1, user, deviceOf(c, deviceId), [
+      insertUserStatement(c.var.d1, user, now),
     ]);
     c.header("Cache-Control", "no-store");
     return c.json({ ...tokens, user: userBody(user) }, 200);
@@ -79,7 +80,7 @@ authRoutes.openapi(
       "(same id, anonymous becomes false). An identity that already belongs to a user signs into " +
       "that user; nothing is merged.",
     ...asOptionalUser,
-    middleware: [limitAuth("sign_in")],
+    middleware: [primary(), limitAuth("sign_in")],
     request: body(
       z
         .object({
@@ -118,12 +119,12 @@ authRoutes.openapi(
     }
     const auth = c.var.auth;
     const user = await signInIdentity(
-      c.env.DB,
+      c.var.d1,
       identity,
       auth?.anonymous ? auth.userId : undefined,
       Date.now(),
     );
-    const tokens = await startSession(c.env, user, deviceOf(c, deviceId));
+    const tokens = await startSession(c.env, c.var.d1, user, deviceOf(c, deviceId));
     c.header("Cache-Control", "no-store");
     return c.json({ ...tokens, user: userBody(user) }, 200);
   },
@@ -140,7 +141,7 @@ authRoutes.openapi(
       "Re-presenting the immediately previous refresh token within 10 seconds of its use is a " +
       "retry and gets a working pair. Any other reuse revokes the session: 401 refresh_token_reused.",
     ...asPublic,
-    middleware: [limitAuth("refresh")],
+    middleware: [primary(), limitAuth("refresh")],
     request: body(z.object({ refreshToken: z.string().min(1).max(512) }).strict()),
     responses: {
       200: {
@@ -153,7 +154,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { refreshToken } = c.req.valid("json");
-    const pair = await refreshSession(c.env, refreshToken);
+    const pair = await refreshSession(c.env, c.var.d1, refreshToken);
     c.header("Cache-Control", "no-store");
     return c.json(pair, 200);
   },
@@ -166,11 +167,11 @@ authRoutes.openapi(
     operationId: "logout",
     tags: ["auth"],
     summary: "End the caller's session: its refresh token and access tokens stop working",
-    ...asUser(),
+    ...asUser(primary()),
     responses: { 204: { description: "Signed out" }, ...problems(401, 426) },
   }),
   async (c) => {
-    await endSession(c.env, c.var.auth.sessionId, "logout");
+    await endSession(c.var.d1, c.var.auth.sessionId, "logout");
     return c.body(null, 204);
   },
 );

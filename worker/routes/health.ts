@@ -23,7 +23,7 @@ healthRoutes.openapi(
   }),
   async (c) => {
     try {
-      await pingDatabase(c.env.DB);
+      await pingDatabase(c.var.d1);
     } catch {
       throw new ApiError(503, "service_unavailable", "The database is unreachable");
     }

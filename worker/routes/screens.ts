@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { resolveConfigForDevice } from "../config/resolve";
 import { unauthorized } from "../errors";
 import { respondCacheable } from "../http/cacheable";
-import { timed } from "../middleware/request-log";
 import { asUser, createRouter, problems } from "../openapi";
 import { imageQuality, imageWidth, pageSize, TAILORING_HEADERS } from "../tailor/decisions";
 import { assembleHome, HOME_FIELD_SHAPE } from "../screens/home";
@@ -82,7 +81,7 @@ screensRoutes.openapi(
     const selection = fields === undefined ? undefined : parseFieldSelection(fields, HOME_FIELD_SHAPE);
 
     const [reads, config] = await Promise.all([
-      timed(c, "d1", () => readHome(c.var.db, auth.userId, pageSize(profile))),
+      readHome(c.var.db, auth.userId, pageSize(profile)),
       resolveConfigForDevice(c.var.db, profile, auth.userId),
     ]);
     const user = reads.user;

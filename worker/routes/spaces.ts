@@ -51,10 +51,10 @@ spacesRoutes.openapi(
   }),
   async (c) => {
     const auth = c.var.auth;
-    let spaces = await listSpacesOf(c.env.DB, auth.userId);
+    let spaces = await listSpacesOf(c.var.d1, auth.userId);
     if (!spaces.some((s) => s.id === personalSpaceId(auth.userId))) {
-      await ensurePersonalSpace(c.env.DB, auth.userId);
-      spaces = await listSpacesOf(c.env.DB, auth.userId);
+      await ensurePersonalSpace(c.var.d1, auth.userId);
+      spaces = await listSpacesOf(c.var.d1, auth.userId);
     }
     return c.json({ spaces }, 200, { "Cache-Control": "no-store" });
   },
@@ -87,7 +87,7 @@ spacesRoutes.openapi(
   async (c) => {
     const auth = c.var.auth;
     const { name } = c.req.valid("json");
-    const space = await createSharedSpace(c.env.DB, auth.userId, name);
+    const space = await createSharedSpace(c.var.d1, auth.userId, name);
     return c.json({ ...space, kind: "shared" as const, role: "owner" as const, version: 0 }, 201, {
       Location: `/v1/spaces/${space.id}`,
     });
@@ -119,7 +119,7 @@ spacesRoutes.openapi(
   async (c) => {
     const auth = c.var.auth;
     const spaceId = resolveSpaceId(c.req.valid("param").id, auth.userId);
-    const members = await listMembers(c.env.DB, spaceId);
+    const members = await listMembers(c.var.d1, spaceId);
     if (!members.some((m) => m.userId === auth.userId)) throw notFound("No such space");
     return c.json({ members }, 200, { "Cache-Control": "no-store" });
   },

@@ -148,7 +148,7 @@ syncRoutes.openapi(pullRoute, async (c) => {
   const spaceId = resolveSpaceId(c.req.valid("param").spaceId, auth.userId);
   const cursor = query.cursor ?? 0;
   const limit = query.limit ?? DEFAULT_PULL_LIMIT;
-  const snapshot = await loadPullSnapshot(c.env.DB, {
+  const snapshot = await loadPullSnapshot(c.var.d1, {
     spaceId,
     userId: auth.userId,
     clientId: query.clientId,

@@ -1,3 +1,4 @@
+import type { D1Like } from "../../db/client";
 import type { RefreshTokenState } from "../refresh";
 
 interface RefreshAttempt {
@@ -41,7 +42,7 @@ interface StateRow {
  *  5. read back the presented token's state and whether `newHash` exists.
  */
 export async function attemptRefresh(
-  db: D1Database,
+  db: D1Like,
   hash: string,
   newHash: string,
   now: number,

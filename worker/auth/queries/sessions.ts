@@ -1,5 +1,7 @@
 /** Sessions (one sign-in on one device) and their refresh tokens. */
 
+import type { D1Like } from "../../db/client";
+
 interface NewSession {
   id: string;
   userId: string;
@@ -19,7 +21,7 @@ interface SessionSummary {
 
 /** A session with its first refresh token (generation 0): two statements for a caller's batch. */
 export function insertSessionStatements(
-  db: D1Database,
+  db: D1Like,
   session: NewSession,
   refreshHash: string,
   now: number,
@@ -43,7 +45,7 @@ export function insertSessionStatements(
  * Signing in on a device the user had signed out on links it again: it gets the user's pushes
  * once more. Only the user's own device row; another user's is never touched by a sign-in.
  */
-function relinkDeviceStatement(db: D1Database, userId: string, deviceId: string, now: number) {
+function relinkDeviceStatement(db: D1Like, userId: string, deviceId: string, now: number) {
   return db
     .prepare(
       `UPDATE devices SET unlinked_at = NULL, updated_at = ?
@@ -61,7 +63,7 @@ function relinkDeviceStatement(db: D1Database, userId: string, deviceId: string,
  * Returns whether a live session was revoked.
  */
 export async function revokeSession(
-  db: D1Database,
+  db: D1Like,
   sessionId: string,
   reason: RevokeReason,
   now: number,
@@ -96,7 +98,7 @@ export async function revokeSession(
 }
 
 /** Whether the session is revoked (or does not exist). One indexed read; see session-cache.ts. */
-export async function readSessionRevoked(db: D1Database, sessionId: string): Promise<boolean> {
+export async function readSessionRevoked(db: D1Like, sessionId: string): Promise<boolean> {
   const row = await db
     .prepare("SELECT revoked_at FROM sessions WHERE id = ?")
     .bind(sessionId)
@@ -105,7 +107,7 @@ export async function readSessionRevoked(db: D1Database, sessionId: string): Pro
 }
 
 /** The user's live sessions (not revoked, not expired), most recently seen first. */
-export async function listSessions(db: D1Database, userId: string, now: number): Promise<SessionSummary[]> {
+export async function listSessions(db: D1Like, userId: string, now: number): Promise<SessionSummary[]> {
   const { results } = await db
     .prepare(
       `SELECT id, device_id, platform, created_at, last_seen_at FROM sessions

@@ -1,5 +1,7 @@
 /** Users and their OIDC identities. */
 
+import type { D1Like } from "../../db/client";
+
 export interface UserRow {
   id: string;
   email: string | null;
@@ -14,7 +16,7 @@ interface RawUser {
 
 const toUser = (row: RawUser): UserRow => ({ id: row.id, email: row.email, anonymous: row.anonymous === 1 });
 
-export async function getUser(db: D1Database, userId: string): Promise<UserRow | null> {
+export async function getUser(db: D1Like, userId: string): Promise<UserRow | null> {
   const row = await db
     .prepare("SELECT id, email, anonymous FROM users WHERE id = ?")
     .bind(userId)
@@ -22,7 +24,7 @@ export async function getUser(db: D1Database, userId: string): Promise<UserRow |
   return row ? toUser(row) : null;
 }
 
-export function insertUserStatement(db: D1Database, user: UserRow, now: number): D1PreparedStatement {
+export function insertUserStatement(db: D1Like, user: UserRow, now: number): D1PreparedStatement {
   return db
     .prepare("INSERT INTO users (id, email, anonymous, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
     .bind(user.id, user.email, user.anonymous ? 1 : 0, now, now);
@@ -49,7 +51,7 @@ interface VerifiedIdentity {
  * deleted in the same transaction, and it reads back the winner's user.
  */
 export async function signInIdentity(
-  db: D1Database,
+  db: D1Like,
   identity: VerifiedIdentity,
   upgradeUserId: string | undefined,
   now: number,

@@ -1,10 +1,12 @@
 /** The pull's D1 read: the space, the caller's role and client, and one bounded page of records. */
+
+import type { D1Like } from "../../db/client";
 import type { WireRecord } from "../protocol";
 import type { SpaceRole } from "../spaces";
 import { parseValue, type ClientRow, type RecordRow, type SpaceState } from "./records";
 
 /** Client ids are scoped per user (v1.1): the same string under two users is two clients. */
-const clientStatement = (d1: D1Database, spaceId: string, userId: string, clientId: string) =>
+const clientStatement = (d1: D1Like, spaceId: string, userId: string, clientId: string) =>
   d1
     .prepare(
       "SELECT user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND user_id = ? AND client_id = ?",
@@ -47,7 +49,7 @@ ORDER BY version`;
  * version order. Rows are updated in place, so each record appears at most once.
  */
 export async function loadPullSnapshot(
-  d1: D1Database,
+  d1: D1Like,
   input: {
     spaceId: string;
     userId: string;

@@ -1,3 +1,4 @@
+import type { D1Like } from "../../db/client";
 import { clientKey, deviceKey, type ClientState } from "../group";
 import type { StoredRecord } from "../merge";
 import type { RecordWrite } from "../plan";
@@ -28,7 +29,7 @@ export interface SpaceState {
   purgeHorizon: number;
 }
 
-export async function loadSpaceState(d1: D1Database, spaceId: string): Promise<SpaceState | null> {
+export async function loadSpaceState(d1: D1Like, spaceId: string): Promise<SpaceState | null> {
   const row = await d1
     .prepare("SELECT version, purge_horizon AS purgeHorizon FROM spaces WHERE id = ?")
     .bind(spaceId)
@@ -37,7 +38,7 @@ export async function loadSpaceState(d1: D1Database, spaceId: string): Promise<S
 }
 
 /** Versions never go back: used when the Durable Object remembers a higher one than D1 holds. */
-export async function raiseSpaceVersion(d1: D1Database, spaceId: string, version: number): Promise<void> {
+export async function raiseSpaceVersion(d1: D1Like, spaceId: string, version: number): Promise<void> {
   await d1.prepare("UPDATE spaces SET version = MAX(version, ?) WHERE id = ?").bind(version, spaceId).run();
 }
 
@@ -61,7 +62,7 @@ interface PushState {
  * claimed `devices` are really theirs (so checking costs no round trip of its own).
  */
 export async function loadPushState(
-  d1: D1Database,
+  d1: D1Like,
   spaceId: string,
   clients: readonly { userId: string; clientId: string }[],
   keys: readonly { collection: string; key: string }[],
@@ -163,7 +164,7 @@ interface CommitInput {
  * is not the expected one, the CASE yields NULL into a NOT NULL column and the whole batch rolls
  * back; a client believed new is INSERTed, which fails on its primary key if it is not.
  */
-export function commitStatements(d1: D1Database, input: CommitInput): D1PreparedStatement[] {
+export function commitStatements(d1: D1Like, input: CommitInput): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [
     d1
       .prepare(
@@ -214,7 +215,7 @@ export function commitStatements(d1: D1Database, input: CommitInput): D1Prepared
  * highest version purged, in one transaction: a cursor below the horizon may have missed a
  * delete and must resync.
  */
-export async function purgeTombstones(d1: D1Database, spaceId: string, cutoff: number): Promise<number> {
+export async function purgeTombstones(d1: D1Like, spaceId: string, cutoff: number): Promise<number> {
   const [, deleted] = await d1.batch([
     d1
       .prepare(
@@ -229,7 +230,7 @@ export async function purgeTombstones(d1: D1Database, spaceId: string, cutoff: n
 }
 
 /** Devices of the space's members that can receive a push (for background sync). */
-export async function memberPushDevices(d1: D1Database, spaceId: string): Promise<string[]> {
+export async function memberPushDevices(d1: D1Like, spaceId: string): Promise<string[]> {
   const { results } = await d1
     .prepare(
       "SELECT d.id AS id FROM devices d JOIN space_members m ON m.user_id = d.user_id WHERE m.space_id = ? AND d.push_token IS NOT NULL AND d.push_token_invalid_at IS NULL",

@@ -2,8 +2,10 @@
  * The sessions behind a space's open sockets (contract v1.1: a session's sockets close within
  * 30 seconds of logout, revocation or expiry). One read for all of them, however many.
  */
+
+import type { D1Like } from "../../db/client";
 export async function liveSessionIds(
-  d1: D1Database,
+  d1: D1Like,
   sessionIds: readonly string[],
   now: number,
 ): Promise<Set<string>> {

@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { getDb, type D1Like } from "../../db/client";
 import { spaceMembers, spaces } from "../../db/schema";
 import { users } from "../../db/schema/auth";
 import { personalSpaceId, type SpaceRole } from "../spaces";
 
 /** Creates the user's personal space (owner = the user) if it does not exist yet. Idempotent. */
-export async function ensurePersonalSpace(d1: D1Database, userId: string, now = Date.now()): Promise<string> {
+export async function ensurePersonalSpace(d1: D1Like, userId: string, now = Date.now()): Promise<string> {
   const id = personalSpaceId(userId);
   const db = getDb(d1);
   await db.batch([
@@ -22,7 +22,7 @@ export async function ensurePersonalSpace(d1: D1Database, userId: string, now = 
 }
 
 export async function createSharedSpace(
-  d1: D1Database,
+  d1: D1Like,
   ownerId: string,
   name: string,
   now = Date.now(),
@@ -46,7 +46,7 @@ interface SpaceSummary {
 }
 
 /** The spaces a user is a member of, personal first, then by creation. */
-export async function listSpacesOf(d1: D1Database, userId: string): Promise<SpaceSummary[]> {
+export async function listSpacesOf(d1: D1Like, userId: string): Promise<SpaceSummary[]> {
   const db = getDb(d1);
   return db
     .select({
@@ -64,7 +64,7 @@ export async function listSpacesOf(d1: D1Database, userId: string): Promise<Spac
 }
 
 /** Every member of a space with their role (the Durable Object's cache is rebuilt from this). */
-export async function loadMembers(d1: D1Database, spaceId: string): Promise<Map<string, SpaceRole>> {
+export async function loadMembers(d1: D1Like, spaceId: string): Promise<Map<string, SpaceRole>> {
   const db = getDb(d1);
   const rows = await db
     .select({ userId: spaceMembers.userId, role: spaceMembers.role })
@@ -74,7 +74,7 @@ export async function loadMembers(d1: D1Database, spaceId: string): Promise<Map<
 }
 
 export async function listMembers(
-  d1: D1Database,
+  d1: D1Like,
   spaceId: string,
 ): Promise<{ userId: string; role: SpaceRole; createdAt: number }[]> {
   const db = getDb(d1);
@@ -85,7 +85,7 @@ export async function listMembers(
     .orderBy(asc(spaceMembers.createdAt), asc(spaceMembers.userId));
 }
 
-export async function userExists(d1: D1Database, userId: string): Promise<boolean> {
+export async function userExists(d1: D1Like, userId: string): Promise<boolean> {
   const db = getDb(d1);
   const row = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).get();
   return row !== undefined;
@@ -93,7 +93,7 @@ export async function userExists(d1: D1Database, userId: string): Promise<boolea
 
 /** Adds a member or changes their role (never the owner's: callers check). */
 export async function upsertMember(
-  d1: D1Database,
+  d1: D1Like,
   spaceId: string,
   userId: string,
   role: Exclude<SpaceRole, "owner">,
@@ -110,7 +110,7 @@ export async function upsertMember(
     });
 }
 
-export async function removeMember(d1: D1Database, spaceId: string, userId: string): Promise<void> {
+export async function removeMember(d1: D1Like, spaceId: string, userId: string): Promise<void> {
   const db = getDb(d1);
   await db
     .delete(spaceMembers)

@@ -1,0 +1,131 @@
+/**
+ * One request's D1 session, counted. Every query of a request runs through it, so it knows how
+ * many statements the request sent, in how many round trips (`prepare().first/all/run/raw` is
+ * one; a `batch([...])` is one for all its statements), how long they took, and — where D1 says
+ * (`meta.served_by_primary`; `first` and `raw` return no meta, local D1 never says) — how many
+ * went to the primary. `Server-Timing` and the request log read the counts.
+ *
+ * The session opens lazily on the first query, so a route can still ask for the primary
+ * (`usePrimary`) after the middleware made the handle.
+ */
+import type { D1Like } from "./client";
+
+export type SessionStart = D1SessionConstraint | D1SessionBookmark;
+
+/** Methods of a prepared statement that go to the database (each one round trip). */
+const SENDS = new Set<PropertyKey>(["first", "all", "run", "raw"]);
+
+export class CountedSession implements D1Like {
+  readonly #d1: D1Database;
+  #start: SessionStart;
+  #session: D1DatabaseSession | null = null;
+  /** Bookmark of a session that was replaced by a primary one (still the client's floor). */
+  #earlier: string | null = null;
+  /** The real statement behind each counted one, for `batch`. */
+  readonly #inner = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
+  queries = 0;
+  roundTrips = 0;
+  /** Round trips D1 said were served by the primary; `known` counts those it said anything about. */
+  primary = 0;
+  known = 0;
+  durationMs = 0;
+
+  constructor(d1: D1Database, start: SessionStart) {
+    this.#d1 = d1;
+    this.#start = start;
+  }
+
+  /** How this session started: a constraint or the client's bookmark. */
+  get start(): SessionStart {
+    return this.#start;
+  }
+
+  /**
+   * This request must read the primary (right after writes elsewhere, admin read-backs): the next
+   * query opens a `first-primary` session. Queries already run stay counted.
+   */
+  usePrimary(): void {
+    if (this.#start === "first-primary") return;
+    this.#earlier = this.getBookmark();
+    this.#start = "first-primary";
+    this.#session = null;
+  }
+
+  /** The newest database position this request's queries reflect (null before any query). */
+  getBookmark(): string | null {
+    const current = this.#session?.getBookmark() ?? null;
+    // Bookmarks compare lexicographically; the newer one is the one to hand back.
+    if (this.#earlier === null) return current;
+    return current === null || this.#earlier > current ? this.#earlier : current;
+  }
+
+  prepare(query: string): D1PreparedStatement {
+    return this.#count(this.#open().prepare(query));
+  }
+
+  async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    const real = statements.map((statement) => this.#inner.get(statement) ?? statement);
+    const results = await this.#send(() => this.#open().batch<T>(real), real.length);
+    this.#served(results[0]);
+    return results;
+  }
+
+  #open(): D1DatabaseSession {
+    this.#session ??= this.#d1.withSession(this.#start);
+    return this.#session;
+  }
+
+  /** A statement whose sending methods are counted; `bind` keeps counting. */
+  #count(statement: D1PreparedStatement): D1PreparedStatement {
+    const counted = new Proxy(statement, {
+      get: (target, property) => {
+        if (property === "bind") {
+          return (...values: unknown[]) => this.#count(target.bind(...values));
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        if (!SENDS.has(property) || typeof value !== "function") {
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return async (...args: unknown[]) => {
+          const result: unknown = await this.#send(() => Promise.resolve(value.apply(target, args)), 1);
+          if (property === "all" || property === "run") this.#served(result as D1Result);
+          return result;
+        };
+      },
+    });
+    this.#inner.set(counted, statement);
+    return counted;
+  }
+
+  async #send<R>(work: () => Promise<R>, statements: number): Promise<R> {
+    this.queries += statements;
+    this.roundTrips += 1;
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.durationMs += performance.now() - started;
+    }
+  }
+
+  #served(result: D1Result | undefined): void {
+    const primary = result?.meta.served_by_primary;
+    if (primary === undefined) return;
+    this.known += 1;
+    if (primary) this.primary += 1;
+  }
+}
+
+/**
+ * `Server-Timing`'s D1 entry: `d1;desc="2 queries, 1 round trip";dur=3.1`, naming how many went
+ * to the primary when D1 said (`, 1 to primary`; locally it never does).
+ */
+export function d1ServerTiming(session: CountedSession): string {
+  const { queries, roundTrips } = session;
+  const parts = [
+    `${queries} ${queries === 1 ? "query" : "queries"}`,
+    `${roundTrips} ${roundTrips === 1 ? "round trip" : "round trips"}`,
+  ];
+  if (session.known > 0) parts.push(`${session.primary} to primary`);
+  return `d1;desc="${parts.join(", ")}";dur=${session.durationMs.toFixed(1)}`;
+}
