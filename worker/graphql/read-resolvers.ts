@@ -33,7 +33,7 @@ interface PageArgs {
 function spacesOf(ctx: GraphqlContext): Promise<SpaceRow[]> {
   const auth = userOf(ctx);
   return memoised(ctx, "spaces", async () => {
-    const db = ctx.c.env.DB;
+    const db = ctx.c.var.d1;
     const spaces = await listSpacesOf(db, auth.userId);
     if (spaces.some((s) => s.id === personalSpaceId(auth.userId))) return spaces;
     await ensurePersonalSpace(db, auth.userId);
@@ -90,7 +90,7 @@ function spaceNode(ctx: GraphqlContext, space: SpaceRow) {
 export const queryResolvers = {
   /** GET /v1/me */
   async me(_args: unknown, ctx: GraphqlContext) {
-    const user = await getUser(ctx.c.env.DB, userOf(ctx).userId);
+    const user = await getUser(ctx.c.var.d1, userOf(ctx).userId);
     if (!user) throw unauthorized("The user no longer exists");
     return user;
   },

@@ -59,3 +59,18 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     recordRequest(c, route, c.res.status);
   };
 }
+
+/** Runs `work` and adds its duration to this request's `Server-Timing` under `name`. */
+export async function timed<T>(
+  c: { get(key: "timings"): Map<string, number> },
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    const timings = c.get("timings");
+    timings.set(name, (timings.get(name) ?? 0) + performance.now() - started);
+  }
+}
