@@ -77,18 +77,24 @@ export function countingD1(d1: D1Database): { db: D1Database; trips: () => numbe
     targets.set(proxy, statement);
     return proxy;
   };
-  const db = new Proxy(d1, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql));
-      if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          trips += 1;
-          return target.batch(statements.map((s) => targets.get(s) ?? s));
-        };
-      }
-      return typeof value === "function" ? (value.bind(target) as unknown) : value;
-    },
-  });
+  // The binding and every session opened on it (each request runs in one: database()).
+  const counted = <T extends Pick<D1Database, "prepare" | "batch">>(handle: T): T =>
+    new Proxy(handle, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql));
+        if (prop === "batch") {
+          return (statements: D1PreparedStatement[]) => {
+            trips += 1;
+            return target.batch(statements.map((s) => targets.get(s) ?? s));
+          };
+        }
+        if (prop === "withSession" && typeof value === "function") {
+          return (...args: unknown[]) => counted(value.apply(target, args) as D1DatabaseSession);
+        }
+        return typeof value === "function" ? (value.bind(target) as unknown) : value;
+      },
+    });
+  const db = counted(d1);
   return { db, trips: () => trips, reset: () => (trips = 0) };
 }
