@@ -58,7 +58,8 @@ export class WriteCache {
   }
 
   async #load(spaceId: string): Promise<void> {
-    const state = await loadWriteState(this.#d1, spaceId, MAX_RECORDS);
+    // Characters bound bytes from below; the byte count below catches the rest.
+    const state = await loadWriteState(this.#d1, spaceId, { records: MAX_RECORDS, chars: MAX_BYTES });
     this.#clients = state.clients;
     this.#records = state.records ?? new Map();
     this.#bytes = 0;

@@ -3,6 +3,7 @@ import { syncSpaceStub } from "../setup/hooks";
 import { env } from "cloudflare:workers";
 import { anonymousUser } from "../setup/http";
 import { put, registration } from "../integration/devices-helpers";
+import { loadWriteState } from "../../worker/sync/queries/records";
 import { newClientId, push, pushOk, putTask, type Caller } from "../integration/sync-helpers";
 
 /** The D1 round trips are the space object's, counted by the test subclass around its `env.DB`. */
@@ -74,5 +75,18 @@ describe("SyncSpace: a push group is one D1 round trip", () => {
     const res = await push(who, "me", clientId, [putTask(3, "a", { title: "again", done: false })]);
     expect(res.status).toBe(200);
     expect(await stub.d1RoundTrips()).toBe(2);
+  });
+
+  it("loads a space whole only while it is small enough to hold (checked in the query)", async () => {
+    const { who, spaceId } = await personal();
+    await pushOk(who, "me", newClientId(), [
+      putTask(1, "a", { title: "a", done: false }),
+      putTask(2, "b", { title: "b", done: false }),
+    ]);
+    const whole = await loadWriteState(env.DB, spaceId, { records: 2, chars: 10_000 });
+    expect([...(whole.records?.keys() ?? [])].sort()).toEqual(["tasks\u0000a", "tasks\u0000b"]);
+    expect(whole.clients.size).toBe(1);
+    expect((await loadWriteState(env.DB, spaceId, { records: 1, chars: 10_000 })).records).toBeNull();
+    expect((await loadWriteState(env.DB, spaceId, { records: 2, chars: 20 })).records).toBeNull();
   });
 });

@@ -104,9 +104,14 @@ export interface WriteState {
 
 /**
  * Reads, in one round trip, what planning a write needs of the whole space: every client's last
- * mutation id and every record (unless there are more than `maxRecords`, then none).
+ * mutation id and every record — none when the space holds more than `max.records` records or
+ * `max.chars` characters of value text (checked inside the query: a big space is never loaded).
  */
-export async function loadWriteState(d1: D1Like, spaceId: string, maxRecords: number): Promise<WriteState> {
+export async function loadWriteState(
+  d1: D1Like,
+  spaceId: string,
+  max: { records: number; chars: number },
+): Promise<WriteState> {
   const [clientRows, recordRows] = await d1.batch<unknown>([
     d1
       .prepare(
@@ -114,14 +119,21 @@ export async function loadWriteState(d1: D1Like, spaceId: string, maxRecords: nu
       )
       .bind(spaceId),
     d1
-      .prepare("SELECT collection, key, version, deleted, value FROM records WHERE space_id = ? LIMIT ?")
-      .bind(spaceId, maxRecords + 1),
+      .prepare(
+        `SELECT collection, key, version, deleted, value FROM records WHERE space_id = ?1 AND
+           (SELECT count(*) <= ?2 AND coalesce(sum(length(value)), 0) <= ?3 FROM records WHERE space_id = ?1)
+         UNION ALL SELECT NULL, NULL, NULL, NULL, NULL WHERE
+           (SELECT count(*) > ?2 OR coalesce(sum(length(value)), 0) > ?3 FROM records WHERE space_id = ?1)`,
+      )
+      .bind(spaceId, max.records, max.chars),
   ]);
   const clients = new Map<string, ClientState>();
   for (const row of (clientRows?.results ?? []) as (ClientRow & { clientId: string })[])
     clients.set(clientKey(row.userId, row.clientId), { lastMutationId: row.lastMutationId });
   const rows = (recordRows?.results ?? []) as RecordRow[];
-  if (rows.length > maxRecords) return { clients, records: null };
+  // The one all-NULL row says the space is too big to hold.
+  if (rows.length === 1 && (rows[0] as { collection: string | null }).collection === null)
+    return { clients, records: null };
   const records = new Map<string, CachedRecord>();
   for (const row of rows)
     records.set(recordKey(row.collection, row.key), {
