@@ -36,8 +36,6 @@ import { SyncNotifier } from "./sync-notify";
 import { WriteCache } from "./sync-records";
 import { SyncStore } from "./sync-store";
 
-const NOTHING_COMMITTED: Committed = { owned: new Set(), devices: [] };
-
 interface QueuedPush {
   req: PushRequest;
   resolve: (outcome: SyncPushOutcome) => void;
@@ -260,7 +258,7 @@ export class SyncSpace extends DurableObject<Env> {
     const clients = await this.#writes.clients(spaceId, pushes);
     const records = await this.#writes.records(spaceId, pendingMutations(pushes, clients));
     const plan = planGroup({ requests: pushes, clients, records, version: this.#cache.version });
-    const { owned, devices } = plan.clients.length ? await this.#commit(spaceId, plan) : NOTHING_COMMITTED;
+    const { owned, devices } = await this.#commit(spaceId, plan);
     if (plan.writes.length) {
       this.#notify.poke(this.#cache.version);
       const origins = changedOrigins(withOwnedDevices(pushes, owned), plan.outcomes);
@@ -275,6 +273,7 @@ export class SyncSpace extends DurableObject<Env> {
     plan: Pick<GroupPlan, "version" | "writes" | "clients">,
   ): Promise<Committed> {
     const { version: toVersion, writes, clients } = plan;
+    if (!clients.length && !writes.length) return { owned: new Set(), devices: [] }; // all retries or gaps
     const now = Date.now();
     const fromVersion = this.#cache.version;
     const committed = await commitGroup(this.env.DB, {
