@@ -1,12 +1,11 @@
-import { clientKey, type ClientState, type ClientUpdate } from "../worker/sync/group";
 import { loadSpaceState, raiseSpaceVersion } from "../worker/sync/queries/records";
 import { ensurePersonalSpace, loadMembers } from "../worker/sync/queries/spaces";
 import { personalSpaceId, type SpaceRole } from "../worker/sync/spaces";
 import type { SyncStore } from "./sync-store";
 
 /**
- * What the SyncSpace object knows of D1 — the space's version, its members and roles, the last
- * mutation id of clients it has seen — and which space the object is bound to. All of it is
+ * What the SyncSpace object knows of D1 — the space's version, its members and roles — and which
+ * space the object is bound to (the clients and records a write plans from: ./sync-records.ts). All of it is
  * rebuilt from D1 once per instance and again after any failed write (see `invalidate`).
  */
 export class SpaceCache {
@@ -16,8 +15,6 @@ export class SpaceCache {
   #version: number;
   /** Members and roles as D1 last said; reloaded on a miss, updated by the member RPCs. */
   #members: Map<string, SpaceRole> | null = null;
-  /** Clients whose row this instance has read from (or committed to) D1, by `clientKey`. */
-  readonly #clients = new Map<string, ClientState>();
   #loaded: Promise<void> | null = null;
 
   constructor(d1: D1Database, store: SyncStore) {
@@ -66,7 +63,6 @@ export class SpaceCache {
     else this.#version = state?.version ?? this.#version;
     this.#store.setMeta("version", this.#version);
     this.#members = members;
-    this.#clients.clear();
   }
 
   /** The caller's role; a miss reloads from D1, and a user's own personal space is made on demand. */
@@ -92,17 +88,8 @@ export class SpaceCache {
     else this.#members?.delete(userId);
   }
 
-  get clients(): ReadonlyMap<string, ClientState> {
-    return this.#clients;
-  }
-
-  rememberClient(key: string, state: ClientState): void {
-    this.#clients.set(key, state);
-  }
-
-  /** D1 committed: the version moved and these clients' last ids with it. */
-  committed(version: number, clients: readonly ClientUpdate[]): void {
+  /** D1 committed: the version moved. */
+  committed(version: number): void {
     this.#version = version;
-    for (const c of clients) this.#clients.set(clientKey(c.userId, c.clientId), { lastMutationId: c.to });
   }
 }

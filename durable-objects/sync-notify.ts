@@ -57,11 +57,12 @@ export class SyncNotifier {
 
   /**
    * After a commit that moved the version: wake members' offline devices, off the response path.
-   * `origins` made the change(s) and are never woken for them.
+   * `origins` made the change(s) and are never woken for them; `candidates` are the members'
+   * devices that can get a push, as the commit read them.
    */
-  wake(version: number, origins: ReadonlySet<string>): void {
+  wake(version: number, origins: ReadonlySet<string>, candidates: readonly string[]): void {
     this.#ctx.waitUntil(
-      this.#wake(version, origins).catch((error: unknown) =>
+      this.#wake(version, origins, candidates).catch((error: unknown) =>
         console.error(
           JSON.stringify({
             level: "warn",
@@ -136,14 +137,6 @@ export class SyncNotifier {
     return live;
   }
 
-  /**
-   * Read fresh on every wake-up (off the response path): a cached list missed devices that
-   * registered their push token moments after a change.
-   */
-  async #memberDevices(spaceId: string): Promise<string[]> {
-    return memberPushDevices(this.#env.DB, spaceId);
-  }
-
   /** Sends, then owes a push to every device whose shared per-device slot was already used. */
   async #send(spaceId: string, deviceIds: string[], version: number): Promise<void> {
     const { throttled } = await sendSilentSyncPushes(this.#env, deviceIds, { spaceId, version });
@@ -152,10 +145,9 @@ export class SyncNotifier {
     await this.schedule();
   }
 
-  async #wake(version: number, origins: ReadonlySet<string>): Promise<void> {
+  async #wake(version: number, origins: ReadonlySet<string>, candidates: readonly string[]): Promise<void> {
     const spaceId = this.#spaceId();
     if (!spaceId) return;
-    const candidates = await this.#memberDevices(spaceId);
     // Decide and record synchronously (no await in between), so concurrent commits never both send.
     const now = Date.now();
     const decision = decideSilentPushes({
@@ -176,7 +168,8 @@ export class SyncNotifier {
     const spaceId = this.#spaceId();
     if (!spaceId) return;
     // Only devices still belonging to members (someone may have left since the push was owed).
-    const members = new Set(await this.#memberDevices(spaceId));
+    const { results } = await memberPushDevices(this.#env.DB, spaceId).all<{ deviceId: string }>();
+    const members = new Set(results.map((r) => r.deviceId));
     const live = this.#liveDevices();
     const send: string[] = [];
     for (const mark of this.#store.owedDue(now - SILENT_PUSH_WINDOW_MS - SILENT_PUSH_MARGIN_MS)) {

@@ -1,18 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   changedOrigins,
-  clientKey,
-  groupReads,
+  pendingMutations,
   planGroup,
   syncPushOutcome,
   takeGroup,
   withOwnedDevices,
-  type ClientState,
   type GroupPlan,
 } from "../worker/sync/group";
 import { planServerWrite } from "../worker/sync/plan";
 import { PURGE_INTERVAL_MS, tombstoneCutoff } from "../worker/sync/purge";
-import { commitStatements, loadPushState, purgeTombstones } from "../worker/sync/queries/records";
+import { commitGroup, purgeTombstones, type Committed } from "../worker/sync/queries/records";
 import { removeMember, upsertMember, userExists } from "../worker/sync/queries/spaces";
 import { logWriteFailure } from "../worker/sync/failures";
 import {
@@ -35,6 +33,7 @@ import {
 } from "../worker/sync/spaces";
 import { SpaceCache } from "./sync-cache";
 import { SyncNotifier } from "./sync-notify";
+import { WriteCache } from "./sync-records";
 import { SyncStore } from "./sync-store";
 
 interface QueuedPush {
@@ -53,6 +52,7 @@ export class SyncSpace extends DurableObject<Env> {
   readonly #store: SyncStore;
   readonly #cache: SpaceCache;
   readonly #notify: SyncNotifier;
+  readonly #writes: WriteCache;
   /** Writes run one at a time: awaiting D1 would otherwise let another request in between. */
   #tail: Promise<unknown> = Promise.resolve();
   readonly #pushQueue: QueuedPush[] = [];
@@ -63,6 +63,7 @@ export class SyncSpace extends DurableObject<Env> {
     this.#store = new SyncStore(ctx.storage.sql);
     this.#cache = new SpaceCache(env.DB, this.#store);
     this.#notify = new SyncNotifier(ctx, env, this.#store, () => this.#cache.spaceId);
+    this.#writes = new WriteCache(env.DB);
     // Keep-alives are answered by the runtime, so a hibernating object is not woken for them.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     // After a restart the cached version may trail D1 (the object died after a commit and before
@@ -88,12 +89,12 @@ export class SyncSpace extends DurableObject<Env> {
     return this.#serial(async () => {
       await this.#cache.ready(spaceId);
       return this.#withRetry(async () => {
-        const state = await loadPushState(this.env.DB, spaceId, [], mutations);
-        const plan = planServerWrite(mutations, this.#cache.version, state.records);
+        const records = await this.#writes.records(spaceId, mutations);
+        const plan = planServerWrite(mutations, this.#cache.version, records);
         if (plan.writes.length) {
-          await this.#commit(spaceId, { ...plan, clients: [] });
+          const { devices } = await this.#commit(spaceId, { ...plan, clients: [] });
           this.#notify.poke(this.#cache.version);
-          this.#notify.wake(this.#cache.version, new Set());
+          this.#notify.wake(this.#cache.version, new Set(), devices);
         }
         return { ok: true as const, version: this.#cache.version, results: plan.results };
       });
@@ -205,6 +206,7 @@ export class SyncSpace extends DurableObject<Env> {
       } catch (error) {
         logWriteFailure(this.#cache.spaceId, error);
         this.#cache.invalidate();
+        this.#writes.invalidate();
         const spaceId = this.#cache.spaceId;
         if (tries >= 1 || !spaceId) return unavailable();
         try {
@@ -250,45 +252,44 @@ export class SyncSpace extends DurableObject<Env> {
     }
   }
 
+  /** Plans the group from the write cache (no read unless it must), then commits it: one round trip. */
   async #commitGroup(pushes: PushRequest[]): Promise<SyncPushOutcome[]> {
     const spaceId = this.#cache.spaceId ?? "";
-    const cached = this.#cache.clients;
-    const reads = groupReads(pushes, cached);
-    const state = await loadPushState(this.env.DB, spaceId, reads.clients, reads.keys, reads.devices);
-    const requests = withOwnedDevices(pushes, state.ownedDevices);
-    const clients = new Map<string, ClientState | null>();
-    for (const r of requests) {
-      const key = clientKey(r.userId, r.clientId);
-      const row = cached.get(key) ?? state.clients.get(key) ?? null;
-      clients.set(key, row);
-      if (row) this.#cache.rememberClient(key, row);
-    }
-    const plan = planGroup({ requests, clients, records: state.records, version: this.#cache.version });
-    if (plan.clients.length) await this.#commit(spaceId, plan);
+    const clients = await this.#writes.clients(spaceId, pushes);
+    const records = await this.#writes.records(spaceId, pendingMutations(pushes, clients));
+    const plan = planGroup({ requests: pushes, clients, records, version: this.#cache.version });
+    const { owned, devices } = await this.#commit(spaceId, plan);
     if (plan.writes.length) {
       this.#notify.poke(this.#cache.version);
-      this.#notify.wake(this.#cache.version, changedOrigins(requests, plan.outcomes));
+      const origins = changedOrigins(withOwnedDevices(pushes, owned), plan.outcomes);
+      this.#notify.wake(this.#cache.version, origins, devices);
     }
     return plan.outcomes.map(syncPushOutcome);
   }
 
-  /** D1 first (data, versions and the clients' last ids in one transaction), then our own state. */
-  async #commit(spaceId: string, plan: Pick<GroupPlan, "version" | "writes" | "clients">): Promise<void> {
-    const { version, writes, clients } = plan;
+  /** D1 first (data, versions, clients' last ids: one transaction, one round trip), then our state. */
+  async #commit(
+    spaceId: string,
+    plan: Pick<GroupPlan, "version" | "writes" | "clients">,
+  ): Promise<Committed> {
+    const { version: toVersion, writes, clients } = plan;
+    if (!clients.length && !writes.length) return { owned: new Set(), devices: [] }; // all retries or gaps
     const now = Date.now();
     const fromVersion = this.#cache.version;
-    await this.env.DB.batch(
-      commitStatements(this.env.DB, { spaceId, fromVersion, toVersion: version, writes, clients, now }),
-    );
-    this.afterD1Commit();
-    this.#cache.committed(version, clients);
-    this.ctx.storage.transactionSync(() => {
-      this.#store.setMeta("version", version);
-      for (const c of clients) this.#store.saveClient(c.clientId, c.userId, c.deviceId, c.to, now);
-      if (this.#store.getNumber("next_purge_at") === undefined)
-        this.#store.setMeta("next_purge_at", now + PURGE_INTERVAL_MS);
+    const committed = await commitGroup(this.env.DB, {
+      spaceId,
+      fromVersion,
+      toVersion,
+      writes,
+      clients,
+      now,
     });
+    this.afterD1Commit();
+    this.#cache.committed(toVersion);
+    this.#writes.committed(writes, clients);
+    this.ctx.storage.transactionSync(() => this.#store.committed(toVersion, clients, committed.owned, now));
     await this.#notify.schedule();
+    return committed;
   }
 
   /**

@@ -4,6 +4,9 @@
  * needs (silent-push throttling, the purge schedule). All calls are synchronous, so a read and
  * the write that follows it can never interleave with another request.
  */
+import { deviceKey, type ClientUpdate } from "../worker/sync/group";
+import { PURGE_INTERVAL_MS } from "../worker/sync/purge";
+
 interface PushMark {
   deviceId: string;
   lastPushAt: number;
@@ -48,8 +51,23 @@ export class SyncStore {
     return raw === undefined ? undefined : Number(raw);
   }
 
+  /** The object's own record of a D1 commit (call inside one storage transaction). */
+  committed(
+    version: number,
+    clients: readonly ClientUpdate[],
+    owned: ReadonlySet<string>,
+    now: number,
+  ): void {
+    this.setMeta("version", version);
+    for (const c of clients) {
+      const device = c.deviceId && owned.has(deviceKey(c.userId, c.deviceId)) ? c.deviceId : null;
+      this.#saveClient(c.clientId, c.userId, device, c.to, now);
+    }
+    if (this.getNumber("next_purge_at") === undefined) this.setMeta("next_purge_at", now + PURGE_INTERVAL_MS);
+  }
+
   /** Records a client after a commit (the registry: who syncs here, from which device, when). */
-  saveClient(
+  #saveClient(
     clientId: string,
     userId: string,
     deviceId: string | null,

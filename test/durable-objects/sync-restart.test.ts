@@ -92,4 +92,45 @@ describe("SyncSpace after a failure between the D1 commit and its own write", ()
     expect(after.results.map((r) => r.id)).toEqual([4]);
     expect((await stubOf(spaceId).inspect()).version).toBe(4);
   });
+
+  it("plans from D1's records and clients after a restart that lost the object's view of a commit", async () => {
+    const { who, stub } = await personal();
+    const writer = newClientId();
+    await pushOk(who, "me", writer, [putTask(1, "a", { title: "a", done: false })]);
+    await stub.armCrashAfterCommit("abort");
+    // Committed in D1, never seen by the object's memory: a new title, and a client-only advance
+    // (a rejected mutation moves the client's last id but not the space's version).
+    const lost = await push(who, "me", writer, [
+      { id: 2, collection: "tasks", key: "a", op: "patch", value: { title: "renamed" } },
+      { id: 3, collection: "no-such-collection", key: "x", op: "put", value: {} },
+    ]);
+    expect(lost.status).toBe(503);
+    // The next instance merges into the committed value and skips the committed ids.
+    const patch = await pushOk(who, "me", newClientId(), [
+      { id: 1, collection: "tasks", key: "a", op: "patch", value: { done: true } },
+    ]);
+    expect(patch.results[0]?.record).toMatchObject({ version: 3, value: { title: "renamed", done: true } });
+    const retry = await pushOk(who, "me", writer, [
+      { id: 3, collection: "no-such-collection", key: "x", op: "put", value: {} },
+      putTask(4, "b", { title: "b", done: false }),
+    ]);
+    expect(retry).toMatchObject({ lastMutationId: 4, version: 4 });
+    expect(retry.results.map((r) => r.id)).toEqual([4]);
+  });
+
+  it("rebuilds the write cache when the object survives a failure after a client-only commit", async () => {
+    const { who, stub } = await personal();
+    const writer = newClientId();
+    await pushOk(who, "me", writer, [putTask(1, "a", { title: "a", done: false })]);
+    await stub.armCrashAfterCommit("throw");
+    // The retry inside the object reloads from D1 and finds id 2 already applied.
+    const res = await pushOk(who, "me", writer, [
+      { id: 2, collection: "no-such-collection", key: "x", op: "put", value: {} },
+    ]);
+    expect(res).toMatchObject({ lastMutationId: 2, version: 1, results: [] });
+    const next = await pushOk(who, "me", writer, [
+      { id: 3, collection: "tasks", key: "a", op: "patch", value: { done: true } },
+    ]);
+    expect(next.results[0]?.record).toMatchObject({ version: 2, value: { title: "a", done: true } });
+  });
 });

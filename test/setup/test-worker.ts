@@ -8,6 +8,7 @@
  * production class — and add nothing that changes behaviour unless a test arms it.
  */
 import { CampaignScheduler, SyncSpace } from "../../worker/index";
+import { CountingD1 } from "./counting-d1";
 
 export { default } from "../../worker/index";
 export * from "../../worker/index";
@@ -19,6 +20,19 @@ function meta(sql: SqlStorage, query: string, key: string): string | undefined {
 
 class TestSyncSpace extends SyncSpace {
   #crashAfterCommit: "abort" | "throw" | null = null;
+  /** The object's `env.DB`, counted (counting changes nothing it sends). */
+  readonly #d1: CountingD1;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    const d1 = new CountingD1(env.DB);
+    super(ctx, { ...env, DB: d1.binding });
+    this.#d1 = d1;
+  }
+
+  /** D1 round trips the object made since the last call. */
+  async d1RoundTrips(): Promise<number> {
+    return this.#d1.take();
+  }
 
   /**
    * The object's view, from its own storage: the version and client registry it keeps there are

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { changedOrigins, clientKey, groupReads, takeGroup, type GroupRequest } from "../../worker/sync/group";
+import {
+  changedOrigins,
+  clientKey,
+  pendingMutations,
+  takeGroup,
+  type GroupRequest,
+} from "../../worker/sync/group";
 import type { Mutation } from "../../worker/sync/protocol";
 import { tombstoneCutoff } from "../../worker/sync/purge";
 import {
@@ -73,13 +79,15 @@ describe("group commit", () => {
     expect(takeGroup([big(1500), big(1)]).map((i) => i.req.mutations.length)).toEqual([1500]);
   });
 
-  it("reads only uncached clients and the mutations past each client's last id", () => {
-    const reads = groupReads(
+  it("plans only from the mutations past each client's last id", () => {
+    const pending = pendingMutations(
       [req("a", [put(1, "x"), put(2, "y")]), req("b", [put(1, "z")])],
-      new Map([[clientKey("u1", "a"), { lastMutationId: 1 }]]),
+      new Map([
+        [clientKey("u1", "a"), { lastMutationId: 1 }],
+        [clientKey("u1", "b"), null],
+      ]),
     );
-    expect(reads.clients).toEqual([{ userId: "u1", clientId: "b" }]);
-    expect(reads.keys.map((m) => m.key)).toEqual(["y", "z"]);
+    expect(pending.map((m) => m.key)).toEqual(["y", "z"]);
   });
 
   it("names as origins only the devices whose pushes changed something", () => {

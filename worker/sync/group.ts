@@ -6,7 +6,7 @@ import { fail, type SyncPushOutcome } from "./space-rpc";
 /**
  * Group commit: pushes that queued up while the previous commit was in flight are planned one
  * after the other, exactly as if they had run alone in that order, and committed in one D1
- * batch. Same results as one by one; one round trip for reads and one for writes per group.
+ * batch. Same results as one by one; one D1 round trip per group (the object keeps the inputs).
  */
 export interface GroupRequest {
   clientId: string;
@@ -100,27 +100,15 @@ export function planGroup(input: {
   return { outcomes, writes: [...written.values()], clients: [...updates.values()], version };
 }
 
-/**
- * What a group must read from D1: clients not cached yet, the records its new mutations touch,
- * and the devices the pushers claim (checked in the same read, so spoofing costs no round trip).
- */
-export function groupReads(
+/** The mutations past each client's last id: the records a group may write (its plan's inputs). */
+export function pendingMutations(
   requests: readonly GroupRequest[],
-  cached: ReadonlyMap<string, ClientState>,
-): {
-  clients: { userId: string; clientId: string }[];
-  keys: SpaceMutation[];
-  devices: { userId: string; deviceId: string }[];
-} {
-  const clients = requests
-    .filter((r) => !cached.has(clientKey(r.userId, r.clientId)))
-    .map((r) => ({ userId: r.userId, clientId: r.clientId }));
-  const keys = requests.flatMap((r) => {
-    const last = cached.get(clientKey(r.userId, r.clientId))?.lastMutationId ?? 0;
+  clients: ReadonlyMap<string, ClientState | null>,
+): SpaceMutation[] {
+  return requests.flatMap((r) => {
+    const last = clients.get(clientKey(r.userId, r.clientId))?.lastMutationId ?? 0;
     return r.mutations.filter((m) => m.id > last);
   });
-  const devices = requests.flatMap((r) => (r.deviceId ? [{ userId: r.userId, deviceId: r.deviceId }] : []));
-  return { clients, keys, devices };
 }
 
 /**

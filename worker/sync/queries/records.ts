@@ -47,51 +47,27 @@ export interface ClientRow {
   lastMutationId: number;
 }
 
-const CLIENTS_PER_SELECT = 49; // 2 parameters each, + space_id
-
-interface PushState {
-  clients: Map<string, ClientState>;
-  records: Map<string, StoredRecord>;
-  /** The `devices` that are device rows of the user named with them, by `deviceKey`. */
-  ownedDevices: Set<string>;
-}
-
 /**
- * Reads, in one round trip, the rows of `clients` (absent = new client; by `clientKey`), the
- * current state of every record in `keys` (`collection`, `key` pairs), and which of the pushers'
- * claimed `devices` are really theirs (so checking costs no round trip of its own).
+ * Reads, in one round trip, the current state of every record in `keys` (`collection`, `key`
+ * pairs; absent = never written or purged): for what the object's write cache cannot vouch for.
  */
-export async function loadPushState(
+export async function loadRecords(
   d1: D1Like,
   spaceId: string,
-  clients: readonly { userId: string; clientId: string }[],
   keys: readonly { collection: string; key: string }[],
-  devices: readonly { userId: string; deviceId: string }[] = [],
-): Promise<PushState> {
+): Promise<{ records: Map<string, StoredRecord> }> {
   const byCollection = new Map<string, Set<string>>();
   for (const k of keys) {
     const set = byCollection.get(k.collection) ?? new Set<string>();
     set.add(k.key);
     byCollection.set(k.collection, set);
   }
-  const clientStatements: D1PreparedStatement[] = [];
-  const ids = [...new Map(clients.map((c) => [clientKey(c.userId, c.clientId), c])).values()];
-  for (let i = 0; i < ids.length; i += CLIENTS_PER_SELECT) {
-    const chunk = ids.slice(i, i + CLIENTS_PER_SELECT);
-    clientStatements.push(
-      d1
-        .prepare(
-          `SELECT client_id AS clientId, user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ? AND (user_id, client_id) IN (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`,
-        )
-        .bind(spaceId, ...chunk.flatMap((c) => [c.userId, c.clientId])),
-    );
-  }
-  const recordStatements: D1PreparedStatement[] = [];
+  const statements: D1PreparedStatement[] = [];
   for (const [collection, set] of byCollection) {
     const list = [...set];
     for (let i = 0; i < list.length; i += KEYS_PER_SELECT) {
       const chunk = list.slice(i, i + KEYS_PER_SELECT);
-      recordStatements.push(
+      statements.push(
         d1
           .prepare(
             `SELECT collection, key, version, deleted, value FROM records WHERE space_id = ? AND collection = ? AND key IN (${chunk.map(() => "?").join(", ")})`,
@@ -100,43 +76,73 @@ export async function loadPushState(
       );
     }
   }
-  const deviceStatements: D1PreparedStatement[] = [];
-  for (let i = 0; i < devices.length; i += CLIENTS_PER_SELECT) {
-    const chunk = devices.slice(i, i + CLIENTS_PER_SELECT);
-    deviceStatements.push(
-      d1
-        .prepare(
-          `SELECT user_id AS userId, id AS deviceId FROM devices WHERE (user_id, id) IN (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`,
-        )
-        .bind(...chunk.flatMap((d) => [d.userId, d.deviceId])),
-    );
-  }
-  const found = new Map<string, ClientState>();
   const records = new Map<string, StoredRecord>();
-  const ownedDevices = new Set<string>();
-  const statements = [...deviceStatements, ...clientStatements, ...recordStatements];
-  if (statements.length === 0) return { clients: found, records, ownedDevices };
-  const results = await d1.batch<unknown>(statements);
-  for (const result of results.splice(0, deviceStatements.length)) {
-    for (const row of result.results as { userId: string; deviceId: string }[])
-      ownedDevices.add(deviceKey(row.userId, row.deviceId));
-  }
-  results.forEach((result, i) => {
-    if (i < clientStatements.length) {
-      for (const row of result.results as (ClientRow & { clientId: string })[]) {
-        found.set(clientKey(row.userId, row.clientId), { lastMutationId: row.lastMutationId });
-      }
-      return;
-    }
-    for (const row of result.results as RecordRow[]) {
+  if (statements.length === 0) return { records };
+  for (const result of await d1.batch<RecordRow>(statements)) {
+    for (const row of result.results) {
       records.set(recordKey(row.collection, row.key), {
         version: row.version,
         deleted: row.deleted === 1,
         value: parseValue(row.value),
       });
     }
-  });
-  return { clients: found, records, ownedDevices };
+  }
+  return { records };
+}
+
+/** A record as the SyncSpace object keeps it: its stored state and the size of its value text. */
+export interface CachedRecord extends StoredRecord {
+  bytes: number;
+}
+
+export interface WriteState {
+  /** Every client row of the space, by `clientKey`: a client absent here has no row in D1. */
+  clients: Map<string, ClientState>;
+  /** Every record of the space by `recordKey`, or null when the space holds more than the limit. */
+  records: Map<string, CachedRecord> | null;
+}
+
+/**
+ * Reads, in one round trip, what planning a write needs of the whole space: every client's last
+ * mutation id and every record — none when the space holds more than `max.records` records or
+ * `max.chars` characters of value text (checked inside the query: a big space is never loaded).
+ */
+export async function loadWriteState(
+  d1: D1Like,
+  spaceId: string,
+  max: { records: number; chars: number },
+): Promise<WriteState> {
+  const [clientRows, recordRows] = await d1.batch<unknown>([
+    d1
+      .prepare(
+        "SELECT client_id AS clientId, user_id AS userId, last_mutation_id AS lastMutationId FROM sync_clients WHERE space_id = ?",
+      )
+      .bind(spaceId),
+    d1
+      .prepare(
+        `SELECT collection, key, version, deleted, value FROM records WHERE space_id = ?1 AND
+           (SELECT count(*) <= ?2 AND coalesce(sum(length(value)), 0) <= ?3 FROM records WHERE space_id = ?1)
+         UNION ALL SELECT NULL, NULL, NULL, NULL, NULL WHERE
+           (SELECT count(*) > ?2 OR coalesce(sum(length(value)), 0) > ?3 FROM records WHERE space_id = ?1)`,
+      )
+      .bind(spaceId, max.records, max.chars),
+  ]);
+  const clients = new Map<string, ClientState>();
+  for (const row of (clientRows?.results ?? []) as (ClientRow & { clientId: string })[])
+    clients.set(clientKey(row.userId, row.clientId), { lastMutationId: row.lastMutationId });
+  const rows = (recordRows?.results ?? []) as RecordRow[];
+  // The one all-NULL row says the space is too big to hold.
+  if (rows.length === 1 && (rows[0] as { collection: string | null }).collection === null)
+    return { clients, records: null };
+  const records = new Map<string, CachedRecord>();
+  for (const row of rows)
+    records.set(recordKey(row.collection, row.key), {
+      version: row.version,
+      deleted: row.deleted === 1,
+      value: parseValue(row.value),
+      bytes: row.value?.length ?? 0,
+    });
+  return { clients, records };
 }
 
 interface CommitInput {
@@ -158,13 +164,20 @@ interface CommitInput {
 }
 
 /**
+ * A claimed device id (`X-Device-Id`) counts only if it is a device row of the pusher's: checked
+ * inside the commit (NULL otherwise), so checking costs no round trip; the statement RETURNs the
+ * device it kept, which tells the caller whether the claim held.
+ */
+const OWNED_DEVICE = "(SELECT id FROM devices WHERE id = ? AND user_id = ?)";
+
+/**
  * The statements of one commit, for a single `batch()`. Two guards make it a compare-and-swap, so
  * a stale cache in the Durable Object (say, after a commit whose response was lost) can never
  * apply anything twice or hand out a version twice: when the stored version or last mutation id
  * is not the expected one, the CASE yields NULL into a NOT NULL column and the whole batch rolls
  * back; a client believed new is INSERTed, which fails on its primary key if it is not.
  */
-export function commitStatements(d1: D1Like, input: CommitInput): D1PreparedStatement[] {
+function commitStatements(d1: D1Like, input: CommitInput): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [
     d1
       .prepare(
@@ -177,14 +190,14 @@ export function commitStatements(d1: D1Like, input: CommitInput): D1PreparedStat
       c.from === null
         ? d1
             .prepare(
-              "INSERT INTO sync_clients (space_id, client_id, user_id, device_id, last_mutation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              `INSERT INTO sync_clients (space_id, client_id, user_id, device_id, last_mutation_id, created_at, updated_at) VALUES (?, ?, ?, ${OWNED_DEVICE}, ?, ?, ?) RETURNING device_id AS deviceId`,
             )
-            .bind(input.spaceId, c.clientId, c.userId, c.deviceId, c.to, input.now, input.now)
+            .bind(input.spaceId, c.clientId, c.userId, c.deviceId, c.userId, c.to, input.now, input.now)
         : d1
             .prepare(
-              "UPDATE sync_clients SET last_mutation_id = CASE WHEN last_mutation_id = ? THEN ? ELSE NULL END, device_id = COALESCE(?, device_id), updated_at = ? WHERE space_id = ? AND user_id = ? AND client_id = ?",
+              `UPDATE sync_clients SET last_mutation_id = CASE WHEN last_mutation_id = ? THEN ? ELSE NULL END, device_id = COALESCE(${OWNED_DEVICE}, device_id), updated_at = ? WHERE space_id = ? AND user_id = ? AND client_id = ? RETURNING device_id AS deviceId`,
             )
-            .bind(c.from, c.to, c.deviceId, input.now, input.spaceId, c.userId, c.clientId),
+            .bind(c.from, c.to, c.deviceId, c.userId, input.now, input.spaceId, c.userId, c.clientId),
     );
   }
   for (let i = 0; i < input.writes.length; i += ROWS_PER_UPSERT) {
@@ -210,6 +223,32 @@ export function commitStatements(d1: D1Like, input: CommitInput): D1PreparedStat
   return statements;
 }
 
+/** What a commit learnt: the claimed devices that are the pushers' own, the devices to wake. */
+export interface Committed {
+  /** By `deviceKey`. */
+  owned: Set<string>;
+  /** The members' devices that can get a push (read only when the commit writes records). */
+  devices: string[];
+}
+
+/**
+ * Commits a group in ONE round trip: `commitStatements`, plus — when records change — the read of
+ * the devices to wake, in the same batch. Each client statement (after the space's) RETURNs the
+ * device it holds, which is the claimed one only if the claim held.
+ */
+export async function commitGroup(d1: D1Like, input: CommitInput): Promise<Committed> {
+  const statements = commitStatements(d1, input);
+  if (input.writes.length) statements.push(memberPushDevices(d1, input.spaceId));
+  const results = await d1.batch<{ deviceId: string | null }>(statements);
+  const owned = new Set<string>();
+  input.clients.forEach((c, i) => {
+    if (c.deviceId && results[i + 1]?.results[0]?.deviceId === c.deviceId)
+      owned.add(deviceKey(c.userId, c.deviceId));
+  });
+  const devices = input.writes.length ? (results.at(-1)?.results ?? []).map((r) => r.deviceId ?? "") : [];
+  return { owned, devices };
+}
+
 /**
  * Purges tombstones last written before `cutoff` and raises the space's purge horizon to the
  * highest version purged, in one transaction: a cursor below the horizon may have missed a
@@ -229,13 +268,15 @@ export async function purgeTombstones(d1: D1Like, spaceId: string, cutoff: numbe
   return deleted?.meta.changes ?? 0;
 }
 
-/** Devices of the space's members that can receive a push (for background sync). */
-export async function memberPushDevices(d1: D1Like, spaceId: string): Promise<string[]> {
-  const { results } = await d1
+/**
+ * Devices of the space's members that can receive a push (for background sync): read fresh by
+ * every commit that changes something (a cached list would miss a device that registered its
+ * token moments ago), as the last statement of the commit's own batch, so it costs no round trip.
+ */
+export function memberPushDevices(d1: D1Like, spaceId: string): D1PreparedStatement {
+  return d1
     .prepare(
-      "SELECT d.id AS id FROM devices d JOIN space_members m ON m.user_id = d.user_id WHERE m.space_id = ? AND d.push_token IS NOT NULL AND d.push_token_invalid_at IS NULL",
+      "SELECT d.id AS deviceId FROM devices d JOIN space_members m ON m.user_id = d.user_id WHERE m.space_id = ? AND d.push_token IS NOT NULL AND d.push_token_invalid_at IS NULL",
     )
-    .bind(spaceId)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
+    .bind(spaceId);
 }
