@@ -17,12 +17,11 @@ import { build } from "esbuild";
 import { memoryStorage, Outpost } from "../client/src/index";
 import { SpaceStore } from "../client/src/sync/store";
 import type { BenchHarness, BenchReport } from "./harness";
+import { median } from "./ratio-rounds";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RECORDS = 10_000;
 const PAGE = 1_000;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function seed(h: BenchHarness) {
   const user = await h.signInAnonymous();

@@ -21,6 +21,21 @@ export const median = (xs: number[]): number => {
 
 export const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
+/** Of several runs of one load, the run with the median requests/s (single runs are noisy here). */
+export function medianRun<T extends { rps: number }>(runs: readonly T[]): T {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor(sorted.length / 2)];
+  if (!mid) throw new Error("no runs");
+  return mid;
+}
+
+/** A closed-loop load's figures from its request latencies (ms) over `seconds`. */
+export function latencySummary(latencies: number[], seconds: number) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { pushes: sorted.length, rps: sorted.length / seconds, p50: pick(0.5), p99: pick(0.99) };
+}
+
 /**
  * Measures each route back to back with its own hello baseline, `rounds` times: each ratio is
  * against the hello run just before it, so drift in the machine's load (two shared cores) hits

@@ -14,6 +14,7 @@ import {
   type BenchRow,
   type HarnessOptions,
 } from "./harness";
+import { median } from "./ratio-rounds";
 
 export const harness: HarnessOptions = { latencyModel: true };
 
@@ -28,11 +29,6 @@ interface Sample {
 }
 
 const D1_ENTRY = /d1;desc="(\d+) quer(?:y|ies), (\d+) round trips?/;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 
 export async function run(h: BenchHarness): Promise<BenchReport> {
   const user = await h.signInAnonymous();

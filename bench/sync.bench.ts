@@ -10,6 +10,7 @@
  * Every change measured afterwards goes through the real push path.
  */
 import type { BenchHarness, BenchReport, BenchRow, LoadResult, SignedInUser } from "./harness";
+import { latencySummary, medianRun } from "./ratio-rounds";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -98,18 +99,7 @@ async function pushLoad(
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { pushes: latencies.length, rps: latencies.length / seconds, p50: pick(0.5), p99: pick(0.99) };
-}
-
-/** The run with the median requests/s (the local D1 shim makes single runs noisy). */
-function median(runs: LoadResult[]): LoadResult {
-  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
-  const mid = sorted[Math.floor(sorted.length / 2)];
-  if (!mid) throw new Error("no runs");
-  return mid;
+  return latencySummary(latencies, seconds);
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
@@ -141,8 +131,8 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
   const pullBigGzip = await pullLoad(big, 100_000, "gzip");
   for (const r of [...smallRuns, ...bigRuns, pullBigGzip])
     if (r.non2xx || r.errors) throw new Error(`pull load failed: ${JSON.stringify(r.statusCodes)}`);
-  const pullSmall = median(smallRuns);
-  const pullBig = median(bigRuns);
+  const pullSmall = medianRun(smallRuns);
+  const pullBig = medianRun(bigRuns);
   rows.push(
     { name: "hello (yardstick)", value: `${fmt(hello.rps)} req/s`, note: `p50 ${hello.p50} ms` },
     {

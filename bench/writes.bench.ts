@@ -9,6 +9,7 @@
  * Both phases alternate for BENCH_ROUNDS rounds; the table shows the round with the median rate.
  */
 import type { BenchHarness, BenchReport, SignedInUser } from "./harness";
+import { latencySummary, medianRun } from "./ratio-rounds";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -60,18 +61,8 @@ async function phase(h: BenchHarness, users: SignedInUser[]): Promise<Phase> {
       client(h, users[c % users.length] as SignedInUser, end, latencies),
     ),
   );
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { pushes: latencies.length, rps: latencies.length / SECONDS, p50: pick(0.5), p99: pick(0.99) };
+  return latencySummary(latencies, SECONDS);
 }
-
-const median = (runs: Phase[]): Phase => {
-  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
-  const mid = sorted[Math.floor(sorted.length / 2)];
-  if (!mid) throw new Error("no runs");
-  return mid;
-};
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
 
@@ -89,7 +80,7 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     spread.push(await phase(h, many));
   }
   const row = (name: string, runs: Phase[]) => {
-    const m = median(runs);
+    const m = medianRun(runs);
     return {
       name,
       value: `${fmt(m.rps)} writes/s`,
