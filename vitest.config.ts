@@ -36,6 +36,9 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 ...inject("workerBindings"),
+                // The tests assert production's defaults whatever a developer's `.dev.vars` (written
+                // by `npm run dev`) turns on locally.
+                GRAPHQL_ALLOW_ARBITRARY: "false",
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
               },
               // Tiny stand-ins for the auth Rate Limiting bindings; rate-limit tests swap them in.
