@@ -156,6 +156,32 @@ describe("state-changing console requests", () => {
     expect(audit[0]?.actor).toMatch(/^console:[0-9a-f]{12}$/);
   });
 
+  it("creates one campaign from a form submitted twice (the form's Idempotency-Key)", async () => {
+    const cookie = await consoleCookie(worker);
+    const csrf = await csrfToken(worker, cookie, "/console/campaigns");
+    const page = await (
+      await fetch(`${worker.url}/console/campaigns`, { headers: { Cookie: cookie } })
+    ).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const fields = {
+      title: "Twice",
+      body: "Once",
+      when: "local",
+      localTime: "08:00",
+      idempotencyKey: key,
+      _csrf: csrf,
+    };
+    const first = await post("/console/campaigns", fields, { Origin: worker.url, Cookie: cookie });
+    const second = await post("/console/campaigns", fields, { Origin: worker.url, Cookie: cookie });
+    expect(first.status).toBe(303);
+    expect(second.headers.get("Location")).toBe(first.headers.get("Location"));
+    expect(await query(worker, "SELECT id FROM push_campaigns WHERE title = 'Twice'")).toHaveLength(1);
+    expect(await query(worker, "SELECT seq FROM audit_log WHERE action = 'campaign.created'")).toHaveLength(
+      1,
+    );
+  });
+
   it("shows the API's validation errors next to the config field and stores nothing", async () => {
     const cookie = await consoleCookie(worker);
     const csrf = await csrfToken(worker, cookie);

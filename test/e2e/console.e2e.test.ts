@@ -354,4 +354,22 @@ describe("the console in a browser", () => {
     await page.goto(`${worker.url}/console/config`);
     expect(await page.getByLabel("Admin key", { exact: true }).count()).toBe(1);
   });
+
+  it("can be used with the keyboard alone: sign in, then reach the nav", async () => {
+    await page.goto(`${worker.url}/console`);
+    const focused = () =>
+      page.evaluate<string>("document.activeElement?.id || document.activeElement?.textContent || ''");
+    for (let i = 0; i < 5 && (await focused()) !== "key"; i++) await page.keyboard.press("Tab");
+    expect(await focused()).toBe("key");
+    await page.keyboard.type(worker.adminKey);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Campaigns");
+    // First stop: the skip link; then the nav, in order.
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Skip to content");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Campaigns");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Config");
+  });
 });
