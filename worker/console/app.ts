@@ -40,13 +40,14 @@ type Action = (
   form: FormFields,
   params: Params,
 ) => Promise<Response>;
-type Router = Hono<{ Bindings: { parent: Context<AppEnv> } }>;
+/** The router's only binding is the API pipeline's context of the request. */
+type ConsoleEnv = { Bindings: { parent: Context<AppEnv> } };
 
-const router: Router = new Hono();
+const router = new Hono<ConsoleEnv>();
 
 /** A page that needs a signed-in console session; without one, the sign-in form. */
 function view(handler: View) {
-  return async (cc: Context<{ Bindings: { parent: Context<AppEnv> } }>) => {
+  return async (cc: Context<ConsoleEnv>) => {
     const c = cc.env.parent;
     const session = await currentConsoleSession(c, Date.now());
     if (!session) return seeOther(c, "/console");
@@ -54,28 +55,30 @@ function view(handler: View) {
   };
 }
 
-const refused = refusedPage;
-
 /**
  * A state-changing request: same origin, a live session and its CSRF token, checked in that
  * order before the body is looked at further. Any failure changes nothing.
  */
 function action(handler: Action) {
-  return async (cc: Context<{ Bindings: { parent: Context<AppEnv> } }>) => {
+  return async (cc: Context<ConsoleEnv>) => {
     const c = cc.env.parent;
-    if (!sameOrigin(c)) return refused(c, 403, "This request did not come from the console's own pages.");
+    if (!sameOrigin(c)) return refusedPage(c, 403, "This request did not come from the console's own pages.");
     const session = await currentConsoleSession(c, Date.now());
-    if (!session) return refused(c, 401, "Your console session has ended; sign in again.");
+    if (!session) return refusedPage(c, 401, "Your console session has ended; sign in again.");
     const form = await FormFields.from(c);
     if (!(await csrfMatches(c, form, session.csrfToken))) {
-      return refused(c, 403, "The form's security token is missing or stale; reload the page and try again.");
+      return refusedPage(
+        c,
+        403,
+        "The form's security token is missing or stale; reload the page and try again.",
+      );
     }
     return handler(c, session, form, cc.req.param() as Params);
   };
 }
 
 function asset(asset: (typeof ASSETS)["js"]) {
-  return (cc: Context<{ Bindings: { parent: Context<AppEnv> } }>) => {
+  return (cc: Context<ConsoleEnv>) => {
     const res = cc.env.parent.body(asset.body, 200, {
       "Content-Type": asset.type,
       // The URL names the content's hash: a year is safe, a new release is a new URL.
@@ -97,7 +100,7 @@ router.get("/console", async (cc) => {
 router.post("/console/login", async (cc) => {
   const c = cc.env.parent;
   // Login CSRF: a foreign page must not sign this browser into a session of its choosing.
-  if (!sameOrigin(c)) return refused(c, 403, "This request did not come from the console's own pages.");
+  if (!sameOrigin(c)) return refusedPage(c, 403, "This request did not come from the console's own pages.");
   const ip = c.req.header("CF-Connecting-IP");
   try {
     const result = await takeFromBucket(
@@ -142,10 +145,7 @@ router.post("/console/sessions/revoke-all", action(revokeAllAction));
 router.get("/console/campaigns", view(campaignsPage));
 router.post("/console/campaigns", action(createCampaignAction));
 router.post("/console/audience", action(audienceAction));
-router.get(
-  "/console/campaigns/:id",
-  view((c, s, p) => campaignPage(c, s, p)),
-);
+router.get("/console/campaigns/:id", view(campaignPage));
 router.get("/console/campaigns/:id/stats", view(campaignStatsJson));
 router.post("/console/campaigns/:id/cancel", action(cancelCampaignAction));
 

@@ -296,7 +296,6 @@ export async function campaignPage(
   c: Context<AppEnv>,
   session: ConsoleSession,
   params: Record<string, string>,
-  notice?: string,
 ) {
   const view = await campaignView(c, params.id ?? "");
   if (!view) return notFoundPage(c, "No such campaign", session.csrfToken);
@@ -307,11 +306,6 @@ export async function campaignPage(
   return page(
     c,
     <Layout title={`Campaign: ${campaign.title ?? "(silent)"}`} section="campaigns" csrf={session.csrfToken}>
-      {notice ? (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
       <section aria-labelledby="summary-h">
         <h2 id="summary-h">Summary</h2>
         <dl>
