@@ -15,7 +15,8 @@ const DATASET = /^[A-Za-z0-9_]{1,64}$/;
 /** The dataset (table) to read: `ANALYTICS_DATASET`, checked so it is safe to put in SQL text. */
 export function analyticsDataset(env: Env): string {
   const name = env.ANALYTICS_DATASET || "outpost_metrics";
-  if (!DATASET.test(name)) throw new ApiError(500, "internal", "ANALYTICS_DATASET is not a valid dataset name");
+  if (!DATASET.test(name))
+    throw new ApiError(500, "internal", "ANALYTICS_DATASET is not a valid dataset name");
   return name;
 }
 
@@ -25,7 +26,10 @@ function unavailable(detail: string): ApiError {
 }
 
 /** Runs one `FORMAT JSON` query and answers its `data` rows (AE returns 64-bit numbers as strings). */
-export async function queryAnalytics<Row extends Record<string, unknown>>(env: Env, sql: string): Promise<Row[]> {
+export async function queryAnalytics<Row extends Record<string, unknown>>(
+  env: Env,
+  sql: string,
+): Promise<Row[]> {
   const account = env.ANALYTICS_ACCOUNT_ID;
   const token = env.ANALYTICS_API_TOKEN;
   if (!account || !token) throw unavailable("ANALYTICS_ACCOUNT_ID or ANALYTICS_API_TOKEN missing");

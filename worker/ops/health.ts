@@ -7,7 +7,10 @@ import { metricsCounter } from "./metrics-client";
 import { type MetricsSource, metricsSource } from "./metrics-source";
 
 /** One step of the health charts: counts in the step, and request latency quantiles (ms). */
-export type HealthPoint = { at: number; p50Ms: number | null; p95Ms: number | null } & Record<HealthCounter, number>;
+export type HealthPoint = { at: number; p50Ms: number | null; p95Ms: number | null } & Record<
+  HealthCounter,
+  number
+>;
 
 /** What the console's health page charts, from the environment's metrics source. */
 export interface HealthSeries {
@@ -87,7 +90,10 @@ async function fromAnalyticsEngine(
       env,
       countsOverTimeQuery(dataset, minutes, stepMinutes),
     ),
-    queryAnalytics<{ t: string; p50: unknown; p95: unknown }>(env, latencyOverTimeQuery(dataset, minutes, stepMinutes)),
+    queryAnalytics<{ t: string; p50: unknown; p95: unknown }>(
+      env,
+      latencyOverTimeQuery(dataset, minutes, stepMinutes),
+    ),
   ]);
   const points = steps(from, to, stepMs);
   const at = (t: string) => points[Math.floor((cellTime(t) - from) / stepMs)];
@@ -96,7 +102,8 @@ async function fromAnalyticsEngine(
     if (!point) continue;
     const value = cellNumber(row.value);
     const status = cellNumber(row.error) === 1 ? "500" : "200";
-    for (const counter of healthCountersOf({ name: row.name, labels: { status }, value })) point[counter] += value;
+    for (const counter of healthCountersOf({ name: row.name, labels: { status }, value }))
+      point[counter] += value;
   }
   for (const row of latency) {
     const point = at(row.t);
