@@ -110,7 +110,7 @@ export async function startAnalyticsSqlFake(
     if (m) {
       const [, table, days] = m;
       const rows = since(Number(days) * 86_400_000).filter((p) => p.dataset === table);
-      const groups = groupBy(rows, (p) => [
+      const groups = groupBy(rows, (p): [string, string, string, string] => [
         p.blobs[0] ?? "",
         p.blobs[1] ?? "",
         p.blobs[2] ?? "",
