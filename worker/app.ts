@@ -34,6 +34,11 @@ app.use(database()); //           c.var.db: this request's database handle
 app.use(deviceProfile()); //      headers → DeviceProfile, accepted codings included (parsed once)
 app.use(compressResponse()); //   encoding chosen per device profile, applied once; ETag + 304 here
 app.use(bodyLimit()); //          1 MiB, counted as it streams (chunked bodies too)
+// The console (HTML forms, its own cookie session and CSRF checks; worker/console/): answered
+// here, before the JSON API's steps, and loaded on its first request so API requests never pay for it.
+app.on(["GET", "POST"], ["/console", "/console/*"], async (c) =>
+  (await import("./console/app")).handleConsole(c),
+);
 app.use(jsonBody()); //           strict UTF-8, duplicate-free JSON, parsed once
 app.use(appVersionPolicy()); //   426 upgrade_required below the platform's minimum
 app.use(authenticate()); //       Bearer access token → c.var.auth (routes guard with requireUser)

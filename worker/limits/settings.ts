@@ -13,6 +13,11 @@ const BUCKETS = {
   inbox_read: { setting: "RATE_LIMIT_INBOX_READ_PER_MINUTE", perMinute: 600 },
   /** `POST /v1/push/campaigns`, per admin key. */
   campaign_create: { setting: "RATE_LIMIT_CAMPAIGN_CREATE_PER_MINUTE", perMinute: 600 },
+  /**
+   * `POST /console/login`, per client network: the admin key is long and random, so 10 tries a
+   * minute make guessing hopeless while a person who mistypes it twice is never locked out.
+   */
+  console_login: { setting: "RATE_LIMIT_CONSOLE_LOGIN_PER_MINUTE", perMinute: 10 },
 } as const;
 
 export type BucketLimit = keyof typeof BUCKETS;

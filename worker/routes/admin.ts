@@ -1,9 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { ADMIN_KEY_ACTOR, audit } from "../audit/record";
 import { RemoteConfigSchema } from "../config/schema";
 import { getLiveConfig, putLiveConfig } from "../config/store";
 import { ApiError } from "../errors";
 import { asAdmin, createRouter, problem, problems } from "../openapi";
 import { scrapeMetrics } from "../ops/scrape";
+import { countAudience } from "../push/campaigns/audience";
+import { campaignBodySchema } from "../push/campaigns/schema";
 
 /** Operator endpoints, mounted at /v1/admin. */
 export const adminRoutes = createRouter();
@@ -85,6 +88,9 @@ adminRoutes.openapi(
         headers: { ETag: revisionTag((await getLiveConfig(c.var.db, { fresh: true })).revision) },
       });
     }
+    await audit(c.var.db, ADMIN_KEY_ACTOR, "config.replaced", `r${live.revision}`, {
+      revision: live.revision,
+    });
     c.header("X-Config-Revision", String(live.revision));
     c.header("ETag", revisionTag(live.revision));
     c.header("Cache-Control", "no-store");
@@ -115,5 +121,39 @@ adminRoutes.openapi(
     // c.text sets plain text/plain; Prometheus reads the exposition version from this header.
     res.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     return res;
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/push/audience",
+    operationId: "countPushAudience",
+    tags: ["admin", "push"],
+    summary: "How many devices a campaign target reaches now",
+    description:
+      "The same target as `POST /v1/push/campaigns` and the same query its fan-out runs: devices " +
+      "with a live push token that match every criterion. Nothing is stored or sent.",
+    ...asAdmin(),
+    request: {
+      body: {
+        content: {
+          "application/json": { schema: z.strictObject({ target: campaignBodySchema.shape.target }) },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: {
+        description: "The audience",
+        content: { "application/json": { schema: z.object({ devices: z.number().int() }) } },
+      },
+      ...problems(400, 401, 403, 413, 415),
+    },
+  }),
+  async (c) => {
+    const devices = await countAudience(c.var.db, c.req.valid("json").target);
+    c.header("Cache-Control", "no-store");
+    return c.json({ devices }, 200);
   },
 );

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { ADMIN_KEY_ACTOR, audit } from "../audit/record";
 import { ApiError, invalidBody, invalidQuery, notFound } from "../errors";
 import { limitPerAdminKey } from "../middleware/rate-limit";
 import { asAdmin, asUser, createRouter, problems } from "../openapi";
@@ -54,6 +55,8 @@ pushRoutes.openapi(
     if (errors.length > 0) throw invalidBody("The campaign cannot be sent as given", errors);
     const { campaign, replayed } = await createCampaign(c.env, c.var.db, input, key, now);
     if (replayed) c.header("Idempotent-Replayed", "true");
+    else
+      await audit(c.var.db, ADMIN_KEY_ACTOR, "campaign.created", campaign.id, { title: input.title ?? null });
     c.header("Cache-Control", "no-store");
     const status: z.infer<typeof Created>["status"] =
       campaign.createdStatus === "scheduled" ? "scheduled" : "sending";
@@ -115,6 +118,7 @@ pushRoutes.openapi(
     const result = await cancelCampaign(c.env, c.var.db, id, Date.now());
     if (result === "not_found") throw notFound("No such campaign");
     if (result === "already_sent") throw new ApiError(409, "conflict", "The campaign has already been sent");
+    await audit(c.var.db, ADMIN_KEY_ACTOR, "campaign.cancelled", id);
     return c.body(null, 204);
   },
 );

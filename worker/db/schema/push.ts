@@ -75,6 +75,8 @@ export const pushDeliveries = sqliteTable(
     primaryKey({ columns: [t.campaignId, t.deviceId] }),
     index("push_deliveries_bucket_idx").on(t.campaignId, t.bucket, t.state, t.deviceId),
     index("push_deliveries_state_idx").on(t.campaignId, t.state),
+    // The console's "pushes sent to this device" (newest first) without scanning every campaign.
+    index("push_deliveries_device_idx").on(t.deviceId, t.createdAt),
   ],
 );
 
