@@ -110,6 +110,13 @@ export default tseslint.config(
     rules: { "no-restricted-imports": restrict(...ROUTES) },
   },
   {
+    // The console's pages are routes too: they reach D1 through worker/console/queries only.
+    name: "layering/console",
+    files: ["worker/console/**"],
+    ignores: ["worker/console/queries/**"],
+    rules: { "no-restricted-imports": restrict(...ROUTES) },
+  },
+  {
     name: "layering/pure",
     files: PURE_MODULES,
     rules: { "no-restricted-imports": restrict(...WORKER, "db", "queries") },

@@ -276,6 +276,7 @@ async function main(): Promise<void> {
         "",
         "  ┌──────────────────────────────────────────────────────────────────────────┐",
         `    Outpost          ${URL_BASE}   (API docs: ${URL_BASE}/docs)`,
+        `    Console          ${URL_BASE}/console   (sign in with the admin key below)`,
         `    Demo app         ${demo.url}/   (open it in two windows, one private)`,
         `    Fake push page   ${fakes.controlUrl}/`,
         "    Admin key        ADMIN_API_KEY in .dev.vars",

@@ -45,7 +45,7 @@ describe("console sign-in", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Security-Policy")).toBe(CSP);
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
-    expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+    expect(res.headers.get("Referrer-Policy")).toBe("same-origin");
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     const html = await res.text();
     expect(html).toContain('<label for="key">Admin key</label>');

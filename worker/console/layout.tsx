@@ -33,7 +33,6 @@ export function Layout({ title, section, csrf, children }: LayoutProps) {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
         {csrf ? <meta name="csrf-token" content={csrf} /> : null}
         <title>{`${title} · Outpost console`}</title>
         <link rel="stylesheet" href={ASSETS.css.path} integrity={ASSETS.css.integrity} />

@@ -33,8 +33,9 @@ function Field(props: {
   hint?: string;
   type?: string;
   multiline?: boolean;
+  step?: string;
 }) {
-  const { name, label, values, errors, hint, type = "text", multiline } = props;
+  const { name, label, values, errors, hint, type = "text", multiline, step } = props;
   const id = `f-${name}`;
   const describedBy = [hint ? `${id}-hint` : "", errors[name] ? `${id}-error` : ""].filter(Boolean).join(" ");
   const value = typeof values[name] === "string" ? (values[name] as string) : "";
@@ -60,6 +61,7 @@ function Field(props: {
           id={id}
           name={name}
           type={type}
+          step={step}
           value={value}
           aria-describedby={describedBy || undefined}
           aria-invalid={errors[name] ? "true" : undefined}
@@ -155,6 +157,7 @@ function Compose({ csrf, values, errors }: { csrf: string; values: Values; error
               name="sendAt"
               label="Send at (UTC)"
               type="datetime-local"
+              step="1"
               values={values}
               errors={errors}
             />
@@ -328,11 +331,19 @@ export async function campaignPage(
           <dd>{campaign.body ?? "—"}</dd>
           <dt>Target</dt>
           <dd>
-            <code>{JSON.stringify(campaign.target)}</code>
+            {Object.keys(campaign.target).length === 0 ? (
+              "every device with a live push token"
+            ) : (
+              <code>{JSON.stringify(campaign.target)}</code>
+            )}
           </dd>
         </dl>
         {cancellable ? (
-          <form method="post" action={`/console/campaigns/${encodeURIComponent(campaign.id)}/cancel`}>
+          <form
+            id="cancel-form"
+            method="post"
+            action={`/console/campaigns/${encodeURIComponent(campaign.id)}/cancel`}
+          >
             <input type="hidden" name="_csrf" value={session.csrfToken} />
             <button type="submit" class="danger">
               Cancel campaign

@@ -104,7 +104,7 @@ export async function spacePage(c: Context<AppEnv>, session: ConsoleSession, par
       <section aria-labelledby="changes-h">
         <h2 id="changes-h">Recent changes</h2>
         <div class="table-wrap">
-          <table>
+          <table id="changes">
             <thead>
               <tr>
                 <th scope="col">Version</th>

@@ -10,7 +10,8 @@ a{color:#0b57d0}
 .top nav ul{display:flex;flex-wrap:wrap;gap:4px 12px;list-style:none;margin:0;padding:0}
 .brand{font-weight:600}
 .signout{margin-left:auto}
-main{max-width:1100px;margin:0 auto;padding:16px}
+main{max-width:1100px;margin:0 auto;padding:16px;overflow-wrap:anywhere}
+dt{font-weight:600}dd{margin:0 0 .5rem}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 section,.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:12px 16px;margin:0 0 16px}
 label{display:block;font-weight:600;margin:.5rem 0 .2rem}

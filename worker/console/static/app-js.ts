@@ -74,6 +74,8 @@ export const APP_JS = `"use strict";
             failures.textContent = rows.length ? rows.join(", ") : "none";
           }
           funnel.dataset.status = view.status;
+          var cancel = document.getElementById("cancel-form");
+          if (cancel && view.status !== "sending" && view.status !== "scheduled") cancel.hidden = true;
           if (view.status === "sending" || view.status === "scheduled") setTimeout(tick, 2000);
         })
         .catch(function () { setTimeout(tick, 2000); });
