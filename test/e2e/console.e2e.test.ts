@@ -85,9 +85,9 @@ describe("the console in a browser", () => {
     const session = cookies.find((c) => c.name === "__Host-outpost_console");
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
     // Not readable by script, and the key is nowhere in the browser's storage.
-    expect(await page.evaluate(() => document.cookie)).toBe("");
-    const stored = await page.evaluate(
-      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    expect(await page.evaluate("document.cookie")).toBe("");
+    const stored = await page.evaluate<string>(
+      "JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })",
     );
     expect(stored).not.toContain(worker.adminKey);
   });
@@ -334,7 +334,9 @@ describe("the console in a browser", () => {
       `/console/users/${encodeURIComponent(bob.userId)}`,
     ]) {
       await phone.goto(`${worker.url}${path}`);
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await phone.evaluate<number>(
+        "document.documentElement.scrollWidth - window.innerWidth",
+      );
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
     await phone.goto(`${worker.url}/console/campaigns`);

@@ -15,10 +15,12 @@ dt{font-weight:600}dd{margin:0 0 .5rem}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 section,.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:12px 16px;margin:0 0 16px}
 label{display:block;font-weight:600;margin:.5rem 0 .2rem}
+legend{font-weight:600;padding:0 4px}
 fieldset{border:1px solid #dde1e6;border-radius:6px;margin:.5rem 0;padding:.25rem .75rem .75rem}
-fieldset label,.inline{display:inline-flex;gap:6px;align-items:center;font-weight:400;margin-right:12px}
+label.inline{display:inline-flex;gap:6px;align-items:center;font-weight:400;margin:.25rem 12px .25rem 0}
+.hint{display:block;color:#4a525c;font-size:13px;margin-bottom:.2rem}
 input,select,textarea,button{font:inherit}
-input[type=text],input[type=password],input[type=search],input[type=datetime-local],input[type=time],select,textarea{width:100%;max-width:40rem;padding:6px 8px;border:1px solid #9aa3ad;border-radius:4px;background:#fff}
+input[type=text],input[type=password],input[type=search],input[type=datetime-local],input[type=time],select,textarea{display:block;width:100%;max-width:40rem;padding:6px 8px;border:1px solid #9aa3ad;border-radius:4px;background:#fff}
 textarea{min-height:6rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:14px}
 textarea.config{min-height:24rem}
 button{padding:6px 14px;border-radius:4px;border:1px solid #0b57d0;background:#0b57d0;color:#fff;cursor:pointer;margin-top:.5rem}
