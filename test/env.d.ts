@@ -12,6 +12,8 @@ declare global {
       /** Rate Limiting bindings with tiny limits (3 and 2 per minute) for the rate-limit tests. */
       TEST_RATE_LIMIT_TINY_IP: RateLimit;
       TEST_RATE_LIMIT_TINY_DEVICE: RateLimit;
+      /** The fake Analytics Engine SQL API's account: set it as ANALYTICS_ACCOUNT_ID to read from AE. */
+      TEST_ANALYTICS_ACCOUNT_ID: string;
     }
   }
 }

@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
 import { compressResponse } from "./http/compress";
@@ -16,6 +15,7 @@ import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { configRoutes } from "./routes/config";
 import { devicesRoutes } from "./routes/devices";
+import { docsRoutes } from "./routes/docs";
 import { graphqlRoutes } from "./routes/graphql";
 import { healthRoutes } from "./routes/health";
 import { notificationsRoutes } from "./routes/notifications";
@@ -60,7 +60,7 @@ app.route("/graphql", graphqlRoutes);
 // The OpenAPI document client generators read (every operation names its operationId and security).
 registerSecuritySchemes(app.openAPIRegistry);
 app.doc31("/openapi.json", apiDocument);
-app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+app.route("/", docsRoutes); // /docs: Swagger UI from our own static assets (/docs-ui/*)
 
 app.notFound((c) =>
   problemResponse(new ApiError(404, "not_found", "No such route"), c.get("requestId") ?? ""),

@@ -18,6 +18,8 @@ declare global {
       FCM_SERVICE_ACCOUNT: string;
       /** APNs token-auth key (.p8, PKCS#8 PEM). */
       APNS_KEY_P8: string;
+      /** Analytics Engine SQL API token (read where `ANALYTICS_ACCOUNT_ID` is set). */
+      ANALYTICS_API_TOKEN: string;
     }
   }
 }

@@ -17,7 +17,17 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 export const WORKER_BUNDLE = join(ROOT, "dist", "index.js");
 
 // What the bundle is made of: if any of these is newer than dist/index.js, the bundle is stale.
-const BUILD_INPUTS = ["worker", "durable-objects", "wrangler.toml", "package-lock.json", "tsconfig.json"];
+const BUILD_INPUTS = [
+  "worker",
+  "durable-objects",
+  "wrangler.toml",
+  "package-lock.json",
+  "tsconfig.json",
+  "assets",
+  "scripts/docs-assets.ts",
+];
+/** Copied by wrangler's custom build (scripts/docs-assets.ts); missing means the build must run. */
+const BUILT_ASSET = join(ROOT, "assets", "docs-ui", "swagger-ui-bundle.js");
 
 function newestMtime(path: string): number {
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -31,7 +41,7 @@ function newestMtime(path: string): number {
 /** True when `dist/index.js` exists and no source it is built from changed since. */
 export function isBundleFresh(): boolean {
   const bundle = statSync(WORKER_BUNDLE, { throwIfNoEntry: false });
-  if (!bundle) return false;
+  if (!bundle || !statSync(BUILT_ASSET, { throwIfNoEntry: false })) return false;
   const newestSource = Math.max(...BUILD_INPUTS.map((p) => newestMtime(join(ROOT, p))));
   return bundle.mtimeMs >= newestSource;
 }

@@ -1,3 +1,4 @@
+import { startAnalyticsSqlFake } from "./analytics-sql";
 import { startApnsFake } from "./apns";
 import { startControlServer } from "./control";
 import { DeliveryLog } from "./deliveries";
@@ -17,6 +18,8 @@ export interface FakeProviders {
   apns: { apiBase: string; keyId: string; teamId: string; bundleId: string; keyP8: string };
   /** Base URL of the control API tests use to mint ID tokens, script failures, read deliveries. */
   controlUrl: string;
+  /** The fake Analytics Engine SQL API (./analytics-sql.ts): its base URL, account and token. */
+  analyticsSql: { apiBase: string; accountId: string; token: string };
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     credentials: credentials.apns,
   });
   const control = await startControlServer({ oidc, fcm, apns, log }, host, ports.control ?? 0);
+  const analyticsSql = await startAnalyticsSqlFake({ host });
   return {
     oidc: { name: oidc.name, issuer: oidc.issuer, jwksUri: oidc.jwksUri, audience: oidc.audience },
     fcm: { apiBase: fcm.apiBase, serviceAccount: fcm.serviceAccount },
@@ -67,8 +71,13 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       keyP8: apns.keyP8,
     },
     controlUrl: control.url,
+    analyticsSql: {
+      apiBase: analyticsSql.apiBase,
+      accountId: analyticsSql.accountId,
+      token: analyticsSql.token,
+    },
     close: async () => {
-      await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close()]);
+      await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close(), analyticsSql.close()]);
     },
   };
 }

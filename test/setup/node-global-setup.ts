@@ -27,6 +27,11 @@ export default async function setup(project: TestProject) {
     FAKES_CONTROL_URL: fakes.controlUrl,
     OIDC_AUDIENCE: fakes.oidc.audience,
     OIDC_PROVIDER_NAME: fakes.oidc.name,
+    // The fake Analytics Engine SQL API; the Worker reads it only where a test sets
+    // ANALYTICS_ACCOUNT_ID (to TEST_ANALYTICS_ACCOUNT_ID), as production does.
+    ANALYTICS_SQL_API_BASE: fakes.analyticsSql.apiBase,
+    ANALYTICS_API_TOKEN: fakes.analyticsSql.token,
+    TEST_ANALYTICS_ACCOUNT_ID: fakes.analyticsSql.accountId,
   };
   project.provide("workerBindings", bindings);
   return () => fakes.close();

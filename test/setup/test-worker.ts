@@ -7,11 +7,21 @@
  * object's state from `this.ctx.storage` or, if it must, through a protected member of the
  * production class — and add nothing that changes behaviour unless a test arms it.
  */
-import { CampaignScheduler, SyncSpace } from "../../worker/index";
+import worker, { CampaignScheduler, SyncSpace } from "../../worker/index";
+import { withRecordedAnalytics } from "./analytics-double";
 import { CountingD1 } from "./counting-d1";
 
-export { default } from "../../worker/index";
 export * from "../../worker/index";
+
+/**
+ * The Worker's handlers with `ANALYTICS` replaced by a recorder (./analytics-double.ts), since
+ * Miniflare discards Analytics Engine writes; everything else is passed through unchanged.
+ */
+export default {
+  fetch: (request, env, ctx) => worker.fetch(request, withRecordedAnalytics(env), ctx),
+  queue: (batch, env, ctx) => worker.queue(batch, withRecordedAnalytics(env), ctx),
+  scheduled: (controller, env, ctx) => worker.scheduled(controller, withRecordedAnalytics(env), ctx),
+} satisfies ExportedHandler<Env>;
 
 /** Reads one row of a Durable Object's `meta` key/value table (both objects keep one). */
 function meta(sql: SqlStorage, query: string, key: string): string | undefined {

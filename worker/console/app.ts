@@ -5,6 +5,7 @@ import { networkOf } from "../limits/edge";
 import { takeFromBucket } from "../limits/limiter-client";
 import { bucketPolicy } from "../limits/settings";
 import { ASSETS, prepareAssets } from "./assets";
+import { healthPage } from "./health";
 import { constantTimeEqual, csrfMatches, FormFields, sameOrigin } from "./guard";
 import { auditPage, revokeAllAction } from "./pages/audit";
 import {
@@ -17,7 +18,6 @@ import {
 } from "./pages/campaigns";
 import { configPage, revisionPage, rollbackAction, saveConfigAction } from "./pages/config";
 import { notFoundPage, refusedPage } from "./pages/errors";
-import { healthPlaceholder } from "./pages/health";
 import { signInPage } from "./pages/sign-in";
 import { spacePage, spacesPage } from "./pages/spaces";
 import { revokeUserSessionAction, userPage, usersPage } from "./pages/users";
@@ -164,7 +164,7 @@ router.get("/console/spaces/:id", view(spacePage));
 router.get("/console/audit", view(auditPage));
 router.get(
   "/console/health",
-  view((c, s) => healthPlaceholder(c, s.csrfToken)),
+  view((c, s) => healthPage(c, s.csrfToken)),
 );
 
 router.notFound((cc) => notFoundPage(cc.env.parent, "There is no such console page."));

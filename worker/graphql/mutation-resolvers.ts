@@ -63,6 +63,9 @@ export const mutationResolvers = {
     });
     if (!outcome.ok) throw syncFailureError(outcome);
     countMetric(ctx.c.env, waitUntilOf(ctx), "outpost_sync_pushes_total");
+    const mutations = parsed.data.mutations.length;
+    if (mutations > 0)
+      countMetric(ctx.c.env, waitUntilOf(ctx), "outpost_sync_mutations_total", {}, mutations);
     return { lastMutationId: outcome.lastMutationId, version: outcome.version, results: outcome.results };
   },
 

@@ -56,7 +56,14 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
         d1Primary: d1 && d1.known > 0 ? d1.primary : null,
       }),
     );
-    recordRequest(c, route, c.res.status);
+    recordRequest(c, {
+      route,
+      status: c.res.status,
+      method: c.req.method,
+      colo: cf?.colo ?? null,
+      platform: profile?.platform ?? null,
+      durationMs,
+    });
   };
 }
 

@@ -16,6 +16,7 @@ const METRIC_CATALOG: Record<string, MetricInfo> = {
   },
   outpost_sync_pushes_total: { type: "counter", help: "Sync push requests applied." },
   outpost_sync_pulls_total: { type: "counter", help: "Sync pull requests answered." },
+  outpost_sync_mutations_total: { type: "counter", help: "Mutations in applied sync pushes." },
   outpost_push_sent_total: {
     type: "counter",
     help: "Push notifications accepted by a provider, by provider.",
@@ -35,6 +36,7 @@ const METRIC_CATALOG: Record<string, MetricInfo> = {
 const UNLABELLED_COUNTERS = [
   "outpost_sync_pushes_total",
   "outpost_sync_pulls_total",
+  "outpost_sync_mutations_total",
   "outpost_push_pruned_total",
 ];
 

@@ -112,6 +112,7 @@ adminRoutes.openapi(
         content: { "text/plain": { schema: z.string() } },
       },
       ...problems(401, 403),
+      503: problem(503, "service_unavailable: the Analytics Engine SQL API did not answer (production)"),
     },
   }),
   async (c) => {

@@ -39,14 +39,14 @@ const SpaceIdParam = z.object({
     .openapi({ param: { name: "spaceId", in: "path" }, example: "me" }),
 });
 
-function count<E extends AppEnv>(c: Context<E>, name: string): void {
+function count<E extends AppEnv>(c: Context<E>, name: string, by = 1): void {
   let ctx: Pick<ExecutionContext, "waitUntil"> | undefined;
   try {
     ctx = c.executionCtx;
   } catch {
     ctx = undefined;
   }
-  countMetric(c.env, ctx, name);
+  countMetric(c.env, ctx, name, {}, by);
 }
 
 /**
@@ -119,6 +119,7 @@ syncRoutes.openapi(pushRoute, async (c) => {
   });
   if (!outcome.ok) throw syncFailureError(outcome);
   count(c, "outpost_sync_pushes_total");
+  if (body.mutations.length > 0) count(c, "outpost_sync_mutations_total", body.mutations.length);
   const { lastMutationId, version, results } = outcome;
   return c.json({ lastMutationId, version, results }, 200, { "Cache-Control": "no-store" });
 });

@@ -40,4 +40,6 @@ pre{white-space:pre-wrap;word-break:break-word;margin:0}
 output{font-weight:600}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 @media (max-width:700px){.grid2{grid-template-columns:1fr}main{padding:8px}.signout{margin-left:0}}
+.chart{display:block;width:100%;height:auto;max-height:260px;margin:.25rem 0}
+details summary{cursor:pointer;margin:.25rem 0}
 `;
