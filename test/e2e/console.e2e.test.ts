@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,9 +8,12 @@ import { AppReplica } from "./sync-client";
 import { fetchJson, ROOT, type StartedWorker, startWorker } from "./start-worker";
 
 // The console in headless Chromium against the built worker and the fake providers, driven by
-// label and role as a person would. Every page is saved as a screenshot in docs/console/.
+// label and role as a person would. Every page is saved as a screenshot in test/artifacts/console/
+// (a test artefact, not committed); `UPDATE_SCREENSHOTS=1` also refreshes the committed copies in
+// docs/console/ that the README links, so a test run leaves the tree clean.
 
-const SHOTS = join(ROOT, "docs", "console");
+const SHOTS = join(ROOT, "test", "artifacts", "console");
+const DOC_SHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs", "console") : null;
 
 let worker: StartedWorker;
 let browser: Browser;
@@ -23,7 +26,8 @@ let bob: AppUser; // Android, FCM answers 403 SENDER_ID_MISMATCH
 let carol: AppUser; // iOS, APNs answers 410 Unregistered: pruned
 
 async function shot(name: string, target: Page = page): Promise<void> {
-  await target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const image = await target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  if (DOC_SHOTS) writeFileSync(join(DOC_SHOTS, `${name}.png`), image);
 }
 
 async function script(provider: "fcm" | "apns", body: Record<string, unknown>): Promise<void> {
