@@ -1,7 +1,7 @@
 /**
  * `npm run dev`: everything a fresh clone needs to serve Outpost locally, in one command.
  *
- * 1. start the fake OIDC issuer, FCM, APNs and their control API on 127.0.0.1:9700–9703;
+ * 1. start the fake OIDC issuer, FCM, APNs, Google Play and their control API on 127.0.0.1:9700–9704;
  * 2. create `.dev.vars` if it is missing (fresh ES256 key set, admin key, the fakes' credentials
  *    and URLs), or hand the credentials it already holds back to the fakes, so a restart keeps
  *    working with the same file;
@@ -27,7 +27,7 @@ const DEV_VARS = join(ROOT, ".dev.vars");
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const HOST = "127.0.0.1";
 const PORT = 8787;
-const FAKE_PORTS = { control: 9700, oidc: 9701, fcm: 9702, apns: 9703 };
+const FAKE_PORTS = { control: 9700, oidc: 9701, fcm: 9702, apns: 9703, play: 9704 };
 const DEMO_PORT = 5173;
 const URL_BASE = `http://${HOST}:${PORT}`;
 
@@ -63,23 +63,12 @@ function credentialsFrom(vars: Record<string, string>): NonNullable<FakeProvider
   const credentials: NonNullable<FakeProvidersOptions["credentials"]> = {};
   const stale = (names: string) =>
     say(`${names} in .dev.vars cannot be used by the fakes: delete and restart to regenerate`);
-  let account: Record<string, unknown> = {};
-  try {
-    account = JSON.parse(vars.FCM_SERVICE_ACCOUNT ?? "") as Record<string, unknown>;
-  } catch {
-    // Reported below.
-  }
-  const { private_key: privateKeyPem, project_id: projectId, client_email: clientEmail } = account;
-  if (
-    typeof privateKeyPem === "string" &&
-    readablePrivateKey(privateKeyPem) &&
-    typeof projectId === "string" &&
-    typeof clientEmail === "string"
-  ) {
-    credentials.fcm = { privateKeyPem, projectId, clientEmail };
-  } else if (vars.FCM_SERVICE_ACCOUNT) {
-    stale("FCM_SERVICE_ACCOUNT");
-  }
+  const fcm = serviceAccountFrom(vars.FCM_SERVICE_ACCOUNT);
+  if (fcm) credentials.fcm = fcm;
+  else if (vars.FCM_SERVICE_ACCOUNT) stale("FCM_SERVICE_ACCOUNT");
+  const play = serviceAccountFrom(vars.PLAY_SERVICE_ACCOUNT);
+  if (play) credentials.play = play;
+  else if (vars.PLAY_SERVICE_ACCOUNT) stale("PLAY_SERVICE_ACCOUNT");
   const keyP8 = vars.APNS_KEY_P8 ?? "";
   if (readablePrivateKey(keyP8) && vars.APNS_KEY_ID && vars.APNS_TEAM_ID) {
     credentials.apns = {
@@ -92,6 +81,28 @@ function credentialsFrom(vars: Record<string, string>): NonNullable<FakeProvider
     stale("APNS_KEY_P8 / APNS_KEY_ID / APNS_TEAM_ID");
   }
   return credentials;
+}
+
+/** A Google service account JSON's key material, when it is one the fakes can use. */
+function serviceAccountFrom(json: string | undefined) {
+  try {
+    const {
+      private_key: privateKeyPem,
+      project_id: projectId,
+      client_email: clientEmail,
+    } = JSON.parse(json ?? "") as Record<string, unknown>;
+    if (
+      typeof privateKeyPem === "string" &&
+      readablePrivateKey(privateKeyPem) &&
+      typeof projectId === "string" &&
+      typeof clientEmail === "string"
+    ) {
+      return { privateKeyPem, projectId, clientEmail };
+    }
+  } catch {
+    // Reported by the caller.
+  }
+  return undefined;
 }
 
 /** A `.dev.vars` copied from `.dev.vars.example` still holds placeholders the Worker cannot use. */
@@ -135,7 +146,7 @@ async function ensureDevVars(fakes: FakeProviders, existing: Record<string, stri
         },
         {
           comment:
-            "The fake providers `npm run dev` starts on 127.0.0.1:9700-9703 (their keys are handed\n" +
+            "The fake providers `npm run dev` starts on 127.0.0.1:9700-9704 (their keys are handed\n" +
             "back to them on every start, so keep these together).",
           vars: providers,
         },
@@ -196,6 +207,7 @@ async function main(): Promise<void> {
   const fakes = await startFakeProviders({
     ports: FAKE_PORTS,
     oidc: { name: "dev", audience: "outpost-dev" },
+    play: { webhookUrl: `${URL_BASE}/v1/webhooks/play`, pushAudience: "outpost-dev-play-push" },
     credentials: existing ? credentialsFrom(existing) : undefined,
   });
   let wrangler: ReturnType<typeof spawnGroup> | undefined;
@@ -277,7 +289,7 @@ async function main(): Promise<void> {
         "  ┌──────────────────────────────────────────────────────────────────────────┐",
         `    Outpost          ${URL_BASE}   (API docs: ${URL_BASE}/docs)`,
         `    Demo app         ${demo.url}/   (open it in two windows, one private)`,
-        `    Fake push page   ${fakes.controlUrl}/`,
+        `    Fake push page   ${fakes.controlUrl}/   (also fires Google Play purchases, renewals, refunds)`,
         "    Admin key        ADMIN_API_KEY in .dev.vars",
         "    ID token         npm run -s id-token -- --sub alice [--email a@example.com] [--nonce n]",
         `                     then POST ${URL_BASE}/v1/auth/oidc {"provider":"${providers[0]?.name ?? "dev"}","idToken":"…"}`,

@@ -1,7 +1,7 @@
 import type { FakeProviders } from "../../test/fakes";
 
 /**
- * The Worker's provider vars and secrets pointing at the fake OIDC/FCM/APNs servers: one mapping
+ * The Worker's provider vars and secrets pointing at the fake OIDC/FCM/APNs/Play servers: one mapping
  * shared by `npm run dev` (written to `.dev.vars`), the end-to-end tests and the benchmark, so the
  * three never drift apart.
  */
@@ -22,5 +22,11 @@ export function providerBindings(fakes: FakeProviders): Record<string, string> {
     APNS_KEY_ID: fakes.apns.keyId,
     APNS_TEAM_ID: fakes.apns.teamId,
     APNS_BUNDLE_ID: fakes.apns.bundleId,
+    PLAY_PACKAGE_NAME: fakes.play.packageName,
+    PLAY_API_BASE: fakes.play.apiBase,
+    PLAY_SERVICE_ACCOUNT: fakes.play.serviceAccount,
+    PLAY_PUBSUB_AUDIENCE: fakes.play.pushAudience,
+    PLAY_PUBSUB_SERVICE_ACCOUNT_EMAIL: fakes.play.pushServiceAccountEmail,
+    GOOGLE_OIDC_JWKS_URL: fakes.play.jwksUri,
   };
 }

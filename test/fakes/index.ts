@@ -3,18 +3,31 @@ import { startControlServer } from "./control";
 import { DeliveryLog } from "./deliveries";
 import { type FcmCredentials, startFcmFake } from "./fcm";
 import { startOidcFake } from "./oidc";
+import { startPlayFake } from "./play";
+import type { ServiceAccountCredentials } from "./google-oauth";
 
 export type { IdTokenRequest, IdTokenAlg } from "./oidc";
 export type { Delivery, DeliverySummary, Provider } from "./deliveries";
 export type { Script, ScriptedResponse } from "./scripts";
 export type { FcmStats } from "./fcm";
 export type { ApnsStats } from "./apns";
+export type { PlayAcknowledgement, PlayDelivery, PlayPush, PushTokenOptions } from "./play";
+export type { FakePlayPurchase, PlayAction } from "./play-purchases";
 
 export interface FakeProviders {
   oidc: { name: string; issuer: string; jwksUri: string; audience: string };
   /** serviceAccount: JSON {project_id, client_email, private_key (PKCS#8 PEM), token_uri (the fake's)}. */
   fcm: { apiBase: string; serviceAccount: string };
   apns: { apiBase: string; keyId: string; teamId: string; bundleId: string; keyP8: string };
+  /** Fake Play Developer API + the Pub/Sub push signer (its JWKS is the OIDC issuer's). */
+  play: {
+    apiBase: string;
+    packageName: string;
+    serviceAccount: string;
+    pushAudience: string;
+    pushServiceAccountEmail: string;
+    jwksUri: string;
+  };
   /** Base URL of the control API tests use to mint ID tokens, script failures, read deliveries. */
   controlUrl: string;
   close(): Promise<void>;
@@ -24,9 +37,11 @@ export interface FakeProvidersOptions {
   /** Loopback by default; the fakes are never meant to be reachable from elsewhere. */
   host?: string;
   /** 0 (the default) picks a free port; `npm run dev` passes fixed ones (9700–9703). */
-  ports?: { control?: number; oidc?: number; fcm?: number; apns?: number };
+  ports?: { control?: number; oidc?: number; fcm?: number; apns?: number; play?: number };
   /** The issuer's provider name and expected audience (`npm run dev` uses "dev" / "outpost-dev"). */
   oidc?: { name?: string; audience?: string };
+  /** Where the fake Play sends its Pub/Sub pushes (`npm run dev`: the Worker's /v1/webhooks/play), and the push audience. */
+  play?: { webhookUrl?: string; pushAudience?: string; packageName?: string };
   /**
    * Key material to accept instead of fresh keys, so a restarted `npm run dev` still matches the
    * credentials its `.dev.vars` holds.
@@ -34,11 +49,12 @@ export interface FakeProvidersOptions {
   credentials?: {
     fcm?: FcmCredentials;
     apns?: { keyP8: string; keyId: string; teamId: string; bundleId?: string };
+    play?: ServiceAccountCredentials;
   };
 }
 
 /**
- * Starts the fake OIDC issuer, FCM, APNs and the control API (with the QA page at its root),
+ * Starts the fake OIDC issuer, FCM, APNs, Google Play and the control API (with the QA page at its root),
  * each on its own loopback port, with key material generated fresh for this run.
  */
 export async function startFakeProviders(options: FakeProvidersOptions = {}): Promise<FakeProviders> {
@@ -55,7 +71,14 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     bundleId: credentials.apns?.bundleId,
     credentials: credentials.apns,
   });
-  const control = await startControlServer({ oidc, fcm, apns, log }, host, ports.control ?? 0);
+  const play = await startPlayFake({
+    host,
+    port: ports.play ?? 0,
+    oidc,
+    credentials: credentials.play,
+    ...options.play,
+  });
+  const control = await startControlServer({ oidc, fcm, apns, log, play }, host, ports.control ?? 0);
   return {
     oidc: { name: oidc.name, issuer: oidc.issuer, jwksUri: oidc.jwksUri, audience: oidc.audience },
     fcm: { apiBase: fcm.apiBase, serviceAccount: fcm.serviceAccount },
@@ -66,9 +89,17 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       bundleId: apns.bundleId,
       keyP8: apns.keyP8,
     },
+    play: {
+      apiBase: play.apiBase,
+      packageName: play.packageName,
+      serviceAccount: play.serviceAccount,
+      pushAudience: play.pushAudience,
+      pushServiceAccountEmail: play.pushServiceAccountEmail,
+      jwksUri: play.jwksUri,
+    },
     controlUrl: control.url,
     close: async () => {
-      await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close()]);
+      await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close(), play.close()]);
     },
   };
 }

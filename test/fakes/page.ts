@@ -49,7 +49,11 @@ function row(d: Delivery): string {
 }
 
 /** The part of the page that changes: counts and rows (also served alone for the 2 s refresh). */
-export function renderFragment(deliveries: Delivery[], stats: { fcm: FcmStats; apns: ApnsStats }): string {
+export function renderFragment(
+  deliveries: Delivery[],
+  stats: { fcm: FcmStats; apns: ApnsStats },
+  sections: string[] = [],
+): string {
   const shown = deliveries.slice(0, PAGE_MAX_ROWS);
   const counts = [
     `<span id="count-total">${deliveries.length}</span> pushes received`,
@@ -67,11 +71,11 @@ export function renderFragment(deliveries: Delivery[], stats: { fcm: FcmStats; a
 <tbody id="rows">
 ${rows}
 </tbody>
-</table>`;
+</table>${sections.join("\n")}`;
 }
 
 /** The whole QA page: no external assets; a tiny inline script refreshes the fragment every 2 s. */
-export function renderPage(fragment: string, nonce: string): string {
+export function renderPage(fragment: string, nonce: string, controls = ""): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -89,11 +93,14 @@ export function renderPage(fragment: string, nonce: string): string {
   .provider.fcm { color: #b06000; } .provider.apns { color: #0060b0; }
   .token, .data { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
   .silent, .empty { color: #777; font-style: italic; }
+  h2 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
+  form label { margin-right: .75rem; } form .actions { margin-top: .5rem; }
 </style>
 </head>
 <body>
 <h1>Pushes received by the fake FCM and APNs</h1>
 <p class="hint">Newest first. What a phone would get; rejected requests are not listed (see the counts).</p>
+${controls}
 <div id="live">${fragment}</div>
 <script nonce="${nonce}">
   (function () {
