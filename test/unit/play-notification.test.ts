@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { decodePush, InvalidPush } from "../../worker/entitlements/play/notification";
 
 const b64 = (value: unknown) =>
-  Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64");
+  btoa(
+    String.fromCharCode(
+      ...new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value)),
+    ),
+  );
 const push = (notification: unknown, message: Record<string, unknown> = {}) => ({
   message: { data: b64(notification), messageId: "m-1", publishTime: "2026-11-30T12:00:00Z", ...message },
   subscription: "projects/p/subscriptions/play",
