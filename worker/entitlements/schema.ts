@@ -7,13 +7,9 @@ export const EntitlementSchema = z
     active: z.boolean(),
     source: z.enum(["app_store", "play"]),
     productId: z.string().openapi({ example: "com.example.pro.monthly" }),
-    expiresAt: z
-      .number()
-      .int()
-      .optional()
-      .openapi({
-        description: "When access ends unless renewed (ms); in a grace period, the grace period's end",
-      }),
+    expiresAt: z.number().int().optional().openapi({
+      description: "When access ends unless renewed (ms); in a grace period, the grace period's end",
+    }),
     willRenew: z.boolean(),
     inGracePeriod: z.boolean(),
     updatedAt: z.number().int(),
