@@ -4,3 +4,4 @@ export * from "./devices";
 export * from "./config";
 export * from "./sync";
 export * from "./push";
+export * from "./entitlements";
