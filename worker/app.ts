@@ -21,6 +21,7 @@ import { entitlementsRoutes } from "./routes/entitlements";
 import { graphqlRoutes } from "./routes/graphql";
 import { healthRoutes } from "./routes/health";
 import { notificationsRoutes } from "./routes/notifications";
+import { playPurchaseRoutes, playWebhookRoutes } from "./routes/play";
 import { pushRoutes } from "./routes/push";
 import { screensRoutes } from "./routes/screens";
 import { spacesRoutes } from "./routes/spaces";
@@ -55,6 +56,8 @@ app.route("/v1/screens", screensRoutes);
 app.route("/v1/entitlements", entitlementsRoutes);
 app.route("/v1/purchases", appStorePurchaseRoutes);
 app.route("/v1/webhooks", appStoreWebhookRoutes);
+app.route("/v1/purchases", playPurchaseRoutes);
+app.route("/v1/webhooks", playWebhookRoutes);
 app.route("/graphql", graphqlRoutes);
 
 // The OpenAPI document client generators read (every operation names its operationId and security).

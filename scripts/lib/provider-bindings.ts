@@ -1,5 +1,12 @@
 import type { FakeProviders } from "../../test/fakes";
 
+/** The products the fake stores sell that grant the demo's "pro" entitlement. */
+export const DEMO_PRO_PRODUCTS = [
+  "com.example.pro.monthly",
+  "com.example.pro.yearly",
+  "com.example.pro.lifetime",
+];
+
 /**
  * The Worker's provider vars and secrets pointing at the fake OIDC/FCM/APNs/Play servers: one mapping
  * shared by `npm run dev` (written to `.dev.vars`), the end-to-end tests and the benchmark, so the
@@ -28,5 +35,7 @@ export function providerBindings(fakes: FakeProviders): Record<string, string> {
     PLAY_PUBSUB_AUDIENCE: fakes.play.pushAudience,
     PLAY_PUBSUB_SERVICE_ACCOUNT_EMAIL: fakes.play.pushServiceAccountEmail,
     GOOGLE_OIDC_JWKS_URL: fakes.play.jwksUri,
+    // What the fake stores sell: the demo's "pro" entitlement.
+    ENTITLEMENTS: JSON.stringify({ pro: DEMO_PRO_PRODUCTS }),
   };
 }

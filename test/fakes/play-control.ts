@@ -95,7 +95,13 @@ export async function handlePlayControl(
       if (operation !== "get" && operation !== "acknowledge" && operation !== "any") {
         return (bad('operation is "get", "acknowledge" or "any"'), true);
       }
-      play.fail({ status: b.status, times: typeof b.times === "number" ? b.times : 1, operation });
+      if (b.token !== undefined && typeof b.token !== "string") return (bad("token must be a string"), true);
+      play.fail({
+        status: b.status,
+        times: typeof b.times === "number" ? b.times : 1,
+        operation,
+        token: b.token,
+      });
       return (sendJson(res, 200, { ok: true }), true);
     }
     case "POST /play/expire-tokens":

@@ -63,6 +63,8 @@ export interface PlayFailure {
   times?: number;
   /** Which calls: reads (get), acknowledgements, or both (default). */
   operation?: "get" | "acknowledge" | "any";
+  /** Only calls about this purchase token (default: any), so parallel test files do not collide. */
+  token?: string;
 }
 
 export interface PlayFake {
@@ -125,13 +127,18 @@ export async function startPlayFake(options: {
   const pushServiceAccountEmail = `play-push@${oauth.projectId}.iam.gserviceaccount.com`;
   let acks: PlayAcknowledgement[] = [];
   let delivered: PlayDelivery[] = [];
-  let failure: Required<PlayFailure> | undefined;
+  let failures: (Required<Omit<PlayFailure, "token">> & { token?: string })[] = [];
   let stats = { apiCalls: 0, failed: 0 };
   let messageSeq = 0;
 
-  function injectedFailure(operation: "get" | "acknowledge"): number | undefined {
-    if (!failure || failure.times <= 0) return undefined;
-    if (failure.operation !== "any" && failure.operation !== operation) return undefined;
+  function injectedFailure(operation: "get" | "acknowledge", token: string | undefined): number | undefined {
+    const failure = failures.find(
+      (f) =>
+        f.times > 0 &&
+        (f.operation === "any" || f.operation === operation) &&
+        (f.token === undefined || f.token === token),
+    );
+    if (!failure) return undefined;
     failure.times--;
     stats.failed++;
     return failure.status;
@@ -163,7 +170,7 @@ export async function startPlayFake(options: {
     if (pkg !== packageName) {
       return googleError(res, 403, "PERMISSION_DENIED", "The caller does not have permission");
     }
-    const injected = injectedFailure(operation);
+    const injected = injectedFailure(operation, token);
     if (injected !== undefined)
       return googleError(res, injected, "UNAVAILABLE", "The service is currently unavailable.");
     const p = token === undefined ? undefined : purchases.get(token);
@@ -287,7 +294,13 @@ export async function startPlayFake(options: {
     deliveries: () => [...delivered],
     acknowledgements: (token) => acks.filter((a) => token === undefined || a.token === token),
     fail(f) {
-      failure = { status: f.status, times: f.times ?? 1, operation: f.operation ?? "any" };
+      failures = failures.filter((old) => old.times > 0 && old.token !== f.token);
+      failures.push({
+        status: f.status,
+        times: f.times ?? 1,
+        operation: f.operation ?? "any",
+        token: f.token,
+      });
     },
     stats: () => ({ tokenRequests: oauth.tokenRequests(), ...stats }),
     expireAccessTokens: () => oauth.expireAll(),
@@ -295,7 +308,7 @@ export async function startPlayFake(options: {
       purchases.clear();
       acks = [];
       delivered = [];
-      failure = undefined;
+      failures = [];
       stats = { apiCalls: 0, failed: 0 };
       oauth.resetStats();
     },

@@ -1,19 +1,10 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPlayApi, PlayApiError } from "../../worker/entitlements/play/api-client";
 import { PubSubUnauthorized, verifyPubSubPush } from "../../worker/entitlements/play/pubsub-auth";
-import {
-  clearPlayFailures,
-  createPlayPurchase,
-  failPlayApi,
-  playAcknowledgements,
-  playToken,
-  pushToken,
-} from "./play-helpers";
+import { createPlayPurchase, failPlayApi, playAcknowledgements, playToken, pushToken } from "./play-helpers";
 
 const api = () => createPlayApi(env, env.PLAY_PACKAGE_NAME);
-
-afterEach(() => clearPlayFailures());
 
 describe("Play Developer API client (against the fake, with a service-account token)", () => {
   it("reads a subscription through subscriptionsv2 and acknowledges it", async () => {
@@ -57,7 +48,7 @@ describe("Play Developer API client (against the fake, with a service-account to
     expect((unknown as PlayApiError).retryable).toBe(false);
 
     const { purchase } = await createPlayPurchase({ productId: "pro_monthly" });
-    await failPlayApi(503, 1, "get");
+    await failPlayApi(purchase.token, 503, 1, "get");
     const failed = await api()
       .getSubscription(purchase.token)
       .catch((e: unknown) => e);

@@ -101,17 +101,14 @@ export function playPurchase(token: string): Promise<FakePlayPurchase> {
   return control(`purchases?token=${encodeURIComponent(token)}`);
 }
 
-/** The next `times` Play Developer API calls (of that kind) answer `status`. */
+/** The next `times` Play Developer API calls about `token` (of that kind) answer `status`. */
 export async function failPlayApi(
+  token: string,
   status: number,
   times = 1,
   operation: "get" | "acknowledge" | "any" = "any",
-) {
-  await control("fail", { status, times, operation });
-}
-
-export async function clearPlayFailures(): Promise<void> {
-  await control("fail", { status: 200, times: 0 });
+): Promise<void> {
+  await control("fail", { token, status, times, operation });
 }
 
 export async function pushToken(options: PushTokenOptions = {}): Promise<string> {
