@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApiError } from "../../errors";
 import { GoogleAuthError } from "../../google/service-account-token";
 import { playAccessToken, readPlayServiceAccount } from "./service-account";
 
@@ -63,6 +64,26 @@ const productPurchase = z.object({
   obfuscatedExternalAccountId: z.string().optional(),
 });
 export type ProductPurchase = z.infer<typeof productPurchase>;
+
+/** Logs a failed call and turns it into the 503 that makes Pub/Sub (or the app) retry. */
+export const playUnavailable = (error: PlayApiError) => {
+  console.error(
+    JSON.stringify({
+      level: "warn",
+      message: "Play Developer API failed",
+      status: error.status,
+      error: error.message,
+    }),
+  );
+  return new ApiError(503, "service_unavailable", "Google Play could not be reached; retry");
+};
+
+/** `PLAY_PACKAGE_NAME`; unset is 503 (a push is retried until it is configured). */
+export function playPackageName(env: Pick<Env, "PLAY_PACKAGE_NAME">): string {
+  const name = env.PLAY_PACKAGE_NAME?.trim() ?? "";
+  if (name === "") throw new ApiError(503, "service_unavailable", "Google Play is not configured");
+  return name;
+}
 
 export function createPlayApi(env: PlayApiEnv, packageName: string) {
   const base = `${(env.PLAY_API_BASE?.trim() || DEFAULT_API_BASE).replace(/\/+$/, "")}/androidpublisher/v3/applications/${encodeURIComponent(packageName)}/purchases`;
