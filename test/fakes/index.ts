@@ -3,7 +3,7 @@ import { startControlServer } from "./control";
 import { DeliveryLog } from "./deliveries";
 import { type FcmCredentials, startFcmFake } from "./fcm";
 import { startOidcFake } from "./oidc";
-import { startPlayFake } from "./play";
+import { type PlayFake, startPlayFake } from "./play";
 import type { ServiceAccountCredentials } from "./google-oauth";
 
 export type { IdTokenRequest, IdTokenAlg } from "./oidc";
@@ -14,20 +14,17 @@ export type { ApnsStats } from "./apns";
 export type { PlayAcknowledgement, PlayDelivery, PlayPush, PushTokenOptions } from "./play";
 export type { FakePlayPurchase, PlayAction } from "./play-purchases";
 
+/** What Outpost's PLAY_* configuration needs from the fake Play. */
+type PlayFakeConfig =
+  "apiBase" | "packageName" | "serviceAccount" | "pushAudience" | "pushServiceAccountEmail" | "jwksUri";
+
 export interface FakeProviders {
   oidc: { name: string; issuer: string; jwksUri: string; audience: string };
   /** serviceAccount: JSON {project_id, client_email, private_key (PKCS#8 PEM), token_uri (the fake's)}. */
   fcm: { apiBase: string; serviceAccount: string };
   apns: { apiBase: string; keyId: string; teamId: string; bundleId: string; keyP8: string };
   /** Fake Play Developer API + the Pub/Sub push signer (its JWKS is the OIDC issuer's). */
-  play: {
-    apiBase: string;
-    packageName: string;
-    serviceAccount: string;
-    pushAudience: string;
-    pushServiceAccountEmail: string;
-    jwksUri: string;
-  };
+  play: Pick<PlayFake, PlayFakeConfig>;
   /** Base URL of the control API tests use to mint ID tokens, script failures, read deliveries. */
   controlUrl: string;
   close(): Promise<void>;
@@ -89,17 +86,21 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       bundleId: apns.bundleId,
       keyP8: apns.keyP8,
     },
-    play: {
-      apiBase: play.apiBase,
-      packageName: play.packageName,
-      serviceAccount: play.serviceAccount,
-      pushAudience: play.pushAudience,
-      pushServiceAccountEmail: play.pushServiceAccountEmail,
-      jwksUri: play.jwksUri,
-    },
+    play: pick(play, [
+      "apiBase",
+      "packageName",
+      "serviceAccount",
+      "pushAudience",
+      "pushServiceAccountEmail",
+      "jwksUri",
+    ]),
     controlUrl: control.url,
     close: async () => {
       await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close(), play.close()]);
     },
   };
+}
+
+function pick<T, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, from[k]])) as Pick<T, K>;
 }

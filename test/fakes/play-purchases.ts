@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { FakePlayPurchase, PlayAction } from "./play-types";
+
+export type { FakePlayPurchase, PlayAction };
 
 /**
  * The purchases the fake Play Developer API holds, and the lifecycle steps tests and the QA page
@@ -9,8 +12,6 @@ import { randomBytes } from "node:crypto";
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PERIOD_MS = 30 * DAY_MS;
 
-export type PlayAction =
-  "renew" | "cancel" | "grace" | "hold" | "recover" | "pause" | "expire" | "revoke" | "refund";
 export const PLAY_ACTIONS: readonly PlayAction[] = [
   "renew",
   "cancel",
@@ -22,24 +23,6 @@ export const PLAY_ACTIONS: readonly PlayAction[] = [
   "revoke",
   "refund",
 ];
-
-export interface FakePlayPurchase {
-  kind: "subscription" | "product";
-  token: string;
-  productId: string;
-  userId: string | null;
-  orderId: string;
-  /** subscriptionsv2 subscriptionState. */
-  subscriptionState: string;
-  expiryTime: number;
-  autoRenew: boolean;
-  linkedPurchaseToken: string | null;
-  /** products.get purchaseState: 0 purchased, 1 canceled, 2 pending. */
-  purchaseState: number;
-  purchaseTime: number;
-  acknowledged: boolean;
-  test: boolean;
-}
 
 export interface NewPurchase {
   kind?: "subscription" | "product";

@@ -3,8 +3,14 @@ import { randomBytes } from "node:crypto";
 import { createGoogleOAuthFake, type ServiceAccountCredentials } from "./google-oauth";
 import { closeServer, guarded, header, listen, sendJson } from "./http-util";
 import type { IdTokenRequest, OidcFake } from "./oidc";
+import type {
+  FakePlayPurchase,
+  PlayAcknowledgement,
+  PlayPush,
+  PushOverrides,
+  PushTokenOptions,
+} from "./play-types";
 import {
-  type FakePlayPurchase,
   type NotificationBody,
   PlayPurchases,
   productResource,
@@ -21,33 +27,6 @@ import {
 
 const SCOPE = "https://www.googleapis.com/auth/androidpublisher";
 const GOOGLE_ISSUER = "https://accounts.google.com";
-
-export interface PlayAcknowledgement {
-  kind: "subscription" | "product";
-  token: string;
-  productId: string;
-  at: string;
-}
-
-/** How the fake signs a push: the defaults are a genuine Pub/Sub token; each field forges one thing. */
-export interface PushTokenOptions {
-  aud?: string;
-  email?: string;
-  emailVerified?: boolean;
-  iss?: string;
-  /** Seconds; negative mints an expired token. */
-  expiresIn?: number;
-  signWith?: "known" | "unknown-key";
-  alg?: "RS256" | "ES256" | "HS256" | "none";
-}
-
-export interface PlayPush {
-  messageId: string;
-  type: string;
-  /** The Pub/Sub push body as Google posts it. */
-  body: { message: Record<string, unknown>; subscription: string };
-  authorization: string;
-}
 
 export interface PlayDelivery {
   at: string;
@@ -76,15 +55,7 @@ export interface PlayFake {
   jwksUri: string;
   purchases: PlayPurchases;
   /** The Pub/Sub push (body + bearer) for a notification; `overrides` change the envelope (tests). */
-  buildPush(
-    notification: NotificationBody,
-    overrides?: {
-      packageName?: string;
-      eventTimeMillis?: number;
-      messageId?: string;
-      token?: PushTokenOptions;
-    },
-  ): Promise<PlayPush>;
+  buildPush(notification: NotificationBody, overrides?: PushOverrides): Promise<PlayPush>;
   mintPushToken(options?: PushTokenOptions): Promise<string>;
   /** Posts a push to the Worker's webhook (configured `webhookUrl`) and logs the answer. */
   deliver(push: PlayPush): Promise<PlayDelivery>;
@@ -215,15 +186,7 @@ export async function startPlayFake(options: {
     return options.oidc.mintIdToken(request);
   }
 
-  async function buildPush(
-    notification: NotificationBody,
-    overrides: {
-      packageName?: string;
-      eventTimeMillis?: number;
-      messageId?: string;
-      token?: PushTokenOptions;
-    } = {},
-  ): Promise<PlayPush> {
+  async function buildPush(notification: NotificationBody, overrides: PushOverrides = {}): Promise<PlayPush> {
     const messageId = overrides.messageId ?? `${Date.now()}${String(++messageSeq).padStart(4, "0")}`;
     const data = {
       version: "1.0",
@@ -316,4 +279,4 @@ export async function startPlayFake(options: {
   };
 }
 
-export type { FakePlayPurchase };
+export type { FakePlayPurchase, PlayAcknowledgement, PlayPush, PushTokenOptions };

@@ -1,44 +1,40 @@
 import { env } from "cloudflare:workers";
+import type {
+  FakePlayPurchase,
+  PlayAcknowledgement,
+  PlayAction,
+  PlayPush,
+  PushOverrides,
+  PushTokenOptions,
+} from "../fakes/play-types";
+import { call } from "../setup/http";
 
-/**
- * The fake Google Play's control API (test/fakes/play-control.ts), for the Play tests. The types
- * mirror test/fakes/play.ts (which is Node code the Worker's tsconfig does not see).
- */
+/** The fake Google Play's control API (test/fakes/play-control.ts), and the Worker's Play routes, for the Play tests. */
 
-export interface FakePlayPurchase {
-  kind: "subscription" | "product";
-  token: string;
+export type { FakePlayPurchase, PlayPush, PushTokenOptions };
+
+/** An entitlement as GET /v1/entitlements and the purchase reports answer it. */
+export interface Entitlement {
+  id: string;
+  active: boolean;
+  source: string;
   productId: string;
-  userId: string | null;
-  orderId: string;
-  subscriptionState: string;
-  expiryTime: number;
-  autoRenew: boolean;
-  purchaseState: number;
-  acknowledged: boolean;
+  expiresAt?: number | string | null;
+  willRenew: boolean;
+  inGracePeriod: boolean;
 }
 
-export interface PlayPush {
-  messageId: string;
-  type: string;
-  body: { message: Record<string, unknown>; subscription: string };
-  authorization: string;
-}
+/** Posts a push to the webhook as Pub/Sub would (or with another `authorization`). */
+export const deliverPlayPush = (
+  push: Pick<PlayPush, "body" | "authorization">,
+  authorization = push.authorization,
+) =>
+  call("/v1/webhooks/play", { method: "POST", json: push.body, headers: { Authorization: authorization } });
 
-export interface PlayAcknowledgement {
-  kind: "subscription" | "product";
-  token: string;
-  productId: string;
-}
-
-export interface PushTokenOptions {
-  aud?: string;
-  email?: string;
-  emailVerified?: boolean;
-  iss?: string;
-  expiresIn?: number;
-  signWith?: "known" | "unknown-key";
-  alg?: "RS256" | "ES256" | "HS256" | "none";
+export async function listEntitlements(accessToken: string): Promise<Entitlement[]> {
+  const res = await call("/v1/entitlements", { token: accessToken });
+  if (res.status !== 200) throw new Error(`GET /v1/entitlements: ${res.status}`);
+  return (await res.json<{ entitlements: Entitlement[] }>()).entitlements;
 }
 
 async function control<T>(path: string, body?: unknown): Promise<T> {
@@ -75,7 +71,7 @@ export function createPlayPurchase(input: {
 
 export function playAction(
   token: string,
-  action: "renew" | "cancel" | "grace" | "hold" | "recover" | "pause" | "expire" | "revoke" | "refund",
+  action: PlayAction,
   eventTimeMillis?: number,
 ): Promise<PurchaseAndPush> {
   return control("purchases/action", { token, action, eventTimeMillis });
@@ -83,12 +79,7 @@ export function playAction(
 
 export async function playPush(
   notification: Record<string, unknown>,
-  overrides: {
-    packageName?: string;
-    eventTimeMillis?: number;
-    messageId?: string;
-    token?: PushTokenOptions;
-  } = {},
+  overrides: PushOverrides = {},
 ): Promise<PlayPush> {
   return (await control<{ push: PlayPush }>("push", { notification, ...overrides })).push;
 }

@@ -3,33 +3,22 @@ import { describe, expect, it } from "vitest";
 import { anonymousUser, call } from "../setup/http";
 import {
   createPlayPurchase,
+  deliverPlayPush,
+  listEntitlements,
   failPlayApi,
   playAcknowledgements,
   playPurchase,
   playToken,
-  type PlayPush,
+  type Entitlement,
 } from "./play-helpers";
 
 const MONTHLY = "com.example.pro.monthly";
 const LIFETIME = "com.example.pro.lifetime";
 
-interface Entitlement {
-  id: string;
-  active: boolean;
-  source: string;
-  productId: string;
-  willRenew: boolean;
-}
-
 const report = (accessToken: string, json: unknown) =>
   call("/v1/purchases/play", { method: "POST", token: accessToken, json });
 
-const deliver = (push: PlayPush) =>
-  call("/v1/webhooks/play", {
-    method: "POST",
-    json: push.body,
-    headers: { Authorization: push.authorization },
-  });
+const deliver = deliverPlayPush;
 
 const purchaseRows = (token: string) =>
   env.DB.prepare(
@@ -39,11 +28,7 @@ const purchaseRows = (token: string) =>
     .all<{ user_id: string | null; state: string; needs_acknowledgement: number }>()
     .then((r) => r.results);
 
-async function entitlements(accessToken: string): Promise<Entitlement[]> {
-  return (
-    await (await call("/v1/entitlements", { token: accessToken })).json<{ entitlements: Entitlement[] }>()
-  ).entitlements;
-}
+const entitlements = listEntitlements;
 
 describe("POST /v1/purchases/play", () => {
   it("verifies the token with Google, links it to the caller, answers the entitlements and acknowledges", async () => {

@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import { anonymousUser, call } from "../setup/http";
 import {
   createPlayPurchase,
+  deliverPlayPush,
+  listEntitlements,
   failPlayApi,
   playAcknowledgements,
   playAction,
   playPush,
   playToken,
-  type PlayPush,
   type PushTokenOptions,
 } from "./play-helpers";
 
@@ -16,25 +17,9 @@ const MONTHLY = "com.example.pro.monthly";
 const YEARLY = "com.example.pro.yearly";
 const LIFETIME = "com.example.pro.lifetime";
 
-interface Entitlement {
-  id: string;
-  active: boolean;
-  source: string;
-  productId: string;
-  expiresAt?: number | string | null;
-  willRenew: boolean;
-  inGracePeriod: boolean;
-}
+const deliver = deliverPlayPush;
 
-const deliver = (push: Pick<PlayPush, "body" | "authorization">, authorization = push.authorization) =>
-  call("/v1/webhooks/play", { method: "POST", json: push.body, headers: { Authorization: authorization } });
-
-async function pro(accessToken: string): Promise<Entitlement | undefined> {
-  const res = await call("/v1/entitlements", { token: accessToken });
-  expect(res.status).toBe(200);
-  const { entitlements } = await res.json<{ entitlements: Entitlement[] }>();
-  return entitlements.find((e) => e.id === "pro");
-}
+const pro = async (accessToken: string) => (await listEntitlements(accessToken)).find((e) => e.id === "pro");
 
 const noticeRows = (messageId: string) =>
   env.DB.prepare(
