@@ -107,6 +107,13 @@ export async function handlePlayControl(
     case "POST /play/expire-tokens":
       play.expireAccessTokens();
       return (sendJson(res, 200, { ok: true }), true);
+    case "POST /play/webhook-url": {
+      const b = await body();
+      if (!b || typeof b.url !== "string" || !/^https?:\/\//.test(b.url))
+        return (bad("url (http[s]) is required"), true);
+      play.setWebhookUrl(b.url);
+      return (sendJson(res, 200, { ok: true }), true);
+    }
     case "GET /play/stats":
       return (sendJson(res, 200, play.stats()), true);
     case "POST /play/qa": {

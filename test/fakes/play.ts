@@ -59,6 +59,8 @@ export interface PlayFake {
   mintPushToken(options?: PushTokenOptions): Promise<string>;
   /** Posts a push to the Worker's webhook (configured `webhookUrl`) and logs the answer. */
   deliver(push: PlayPush): Promise<PlayDelivery>;
+  /** Where pushes go from now on (a Worker started after the fakes). */
+  setWebhookUrl(url: string): void;
   deliveries(): PlayDelivery[];
   acknowledgements(token?: string): PlayAcknowledgement[];
   fail(failure: PlayFailure): void;
@@ -101,6 +103,7 @@ export async function startPlayFake(options: {
   let failures: (Required<Omit<PlayFailure, "token">> & { token?: string })[] = [];
   let stats = { apiCalls: 0, failed: 0 };
   let messageSeq = 0;
+  let webhookUrl = options.webhookUrl;
 
   function injectedFailure(operation: "get" | "acknowledge", token: string | undefined): number | undefined {
     const failure = failures.find(
@@ -224,9 +227,9 @@ export async function startPlayFake(options: {
       inner.voidedPurchaseNotification?.purchaseToken ??
       null;
     let status: PlayDelivery["status"] = "unreachable";
-    if (options.webhookUrl) {
+    if (webhookUrl) {
       try {
-        const res = await fetch(options.webhookUrl, {
+        const res = await fetch(webhookUrl, {
           method: "POST",
           headers: { authorization: push.authorization, "content-type": "application/json" },
           body: JSON.stringify(push.body),
@@ -254,6 +257,9 @@ export async function startPlayFake(options: {
     buildPush,
     mintPushToken,
     deliver,
+    setWebhookUrl(url) {
+      webhookUrl = url;
+    },
     deliveries: () => [...delivered],
     acknowledgements: (token) => acks.filter((a) => token === undefined || a.token === token),
     fail(f) {
