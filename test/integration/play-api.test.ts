@@ -1,7 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createPlayApi, PlayApiError } from "../../worker/entitlements/play/api-client";
 import { PubSubUnauthorized, verifyPubSubPush } from "../../worker/entitlements/play/pubsub-auth";
+import { playAccessToken, readPlayServiceAccount } from "../../worker/entitlements/play/service-account";
+import { spyOutbound } from "./push-provider-control";
 import { createPlayPurchase, failPlayApi, playAcknowledgements, playToken, pushToken } from "./play-helpers";
 
 const api = () => createPlayApi(env, env.PLAY_PACKAGE_NAME);
@@ -62,6 +65,59 @@ describe("Play Developer API client (against the fake, with a service-account to
       .getSubscription(purchase.token)
       .catch((e: unknown) => e);
     expect(other).toMatchObject({ status: 403, retryable: false });
+  });
+});
+
+describe("the Play service-account token", () => {
+  it("is exchanged once for many concurrent calls and reused by another isolate (the PlayCredentials object)", async () => {
+    playAccessToken.reset();
+    const minter = env.PLAY_CREDENTIALS.get(env.PLAY_CREDENTIALS.idFromName("play"));
+    await runInDurableObject(minter, (_instance, state) => {
+      state.storage.sql.exec("DELETE FROM access_token");
+    });
+    const tokenUri = readPlayServiceAccount(env).tokenUri;
+    const spy = spyOutbound();
+    try {
+      const purchases = await Promise.all(
+        Array.from({ length: 8 }, () => createPlayPurchase({ productId: "pro_monthly" })),
+      );
+      const answers = await Promise.all(
+        purchases.map(({ purchase }) => api().getSubscription(purchase.token)),
+      );
+      expect(answers.every((a) => a.subscriptionState === "SUBSCRIPTION_STATE_ACTIVE")).toBe(true);
+      playAccessToken.reset(); // as if the next call ran in a fresh isolate
+      await api().getSubscription(purchases[0]!.purchase.token);
+      expect(spy.calls.filter((c) => c.url === tokenUri)).toHaveLength(1);
+      // Every API call carried that one token.
+      const bearers = new Set(
+        spy.calls
+          .filter((c) => c.url.includes("/androidpublisher/"))
+          .map((c) => c.headers.get("authorization")),
+      );
+      expect(bearers.size).toBe(1);
+    } finally {
+      spy.restore();
+    }
+  });
+});
+
+describe("the Play service-account token, refused", () => {
+  it("is replaced once when Google answers 401, and the call retried", async () => {
+    const { purchase } = await createPlayPurchase({ productId: "pro_monthly" });
+    await api().getSubscription(purchase.token); // a token is cached now
+    const res = await fetch(`${env.FAKES_CONTROL_URL}/play/expire-tokens`, { method: "POST" });
+    expect(res.status).toBe(200);
+    const spy = spyOutbound();
+    try {
+      expect((await api().getSubscription(purchase.token)).subscriptionState).toBe(
+        "SUBSCRIPTION_STATE_ACTIVE",
+      );
+      const tokenUri = readPlayServiceAccount(env).tokenUri;
+      expect(spy.calls.filter((c) => c.url === tokenUri)).toHaveLength(1);
+      expect(spy.calls.filter((c) => c.url.includes("/subscriptionsv2/"))).toHaveLength(2);
+    } finally {
+      spy.restore();
+    }
   });
 });
 
