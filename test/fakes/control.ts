@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { ApnsFake } from "./apns";
+import type { AppStoreFake } from "./app-store";
 import type { DeliveryLog, Provider } from "./deliveries";
 import type { FcmFake } from "./fcm";
 import { closeServer, guarded, listen, parseJsonObject, readBody, sendJson, sendText } from "./http-util";
@@ -12,7 +13,10 @@ export interface ControlDeps {
   oidc: OidcFake;
   fcm: FcmFake;
   apns: ApnsFake;
+  appStore: AppStoreFake;
   log: DeliveryLog;
+  /** Where the QA page's store buttons send notifications by default (the worker's webhook). */
+  storeWebhookUrl?: string;
 }
 
 const ALGS: readonly IdTokenAlg[] = ["RS256", "ES256", "HS256", "none"];
@@ -70,12 +74,21 @@ export async function startControlServer(
         return sendText(
           res,
           200,
-          renderPage(renderFragment(deps.log.list(), stats()), nonce),
+          renderPage(
+            renderFragment(deps.log.list(), stats(), deps.appStore.sent),
+            nonce,
+            deps.storeWebhookUrl,
+          ),
           "text/html; charset=utf-8",
         );
       }
       case "GET /page/fragment":
-        return sendText(res, 200, renderFragment(deps.log.list(), stats()), "text/html; charset=utf-8");
+        return sendText(
+          res,
+          200,
+          renderFragment(deps.log.list(), stats(), deps.appStore.sent),
+          "text/html; charset=utf-8",
+        );
       case "POST /oidc/id-token": {
         const body = await jsonBody(req, res);
         if (!body) return;
@@ -133,6 +146,10 @@ export async function startControlServer(
         deps.log.clear();
         return sendJson(res, 200, { ok: true });
       default:
+        if (route.startsWith("POST /app-store/") || route === "GET /app-store/sent") {
+          const body = req.method === "POST" ? parseJsonObject(await readBody(req)) : undefined;
+          if (await deps.appStore.control(route, body, res)) return;
+        }
         return sendJson(res, 404, { error: `no such control route: ${route}` });
     }
   }

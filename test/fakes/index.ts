@@ -1,4 +1,5 @@
 import { startApnsFake } from "./apns";
+import { type AppStoreCredentials, startAppStoreFake } from "./app-store";
 import { startControlServer } from "./control";
 import { DeliveryLog } from "./deliveries";
 import { type FcmCredentials, startFcmFake } from "./fcm";
@@ -9,12 +10,25 @@ export type { Delivery, DeliverySummary, Provider } from "./deliveries";
 export type { Script, ScriptedResponse } from "./scripts";
 export type { FcmStats } from "./fcm";
 export type { ApnsStats } from "./apns";
+export type { AppStoreCredentials, SentNotification } from "./app-store";
 
 export interface FakeProviders {
   oidc: { name: string; issuer: string; jwksUri: string; audience: string };
   /** serviceAccount: JSON {project_id, client_email, private_key (PKCS#8 PEM), token_uri (the fake's)}. */
   fcm: { apiBase: string; serviceAccount: string };
   apns: { apiBase: string; keyId: string; teamId: string; bundleId: string; keyP8: string };
+  /** The fake App Store: its test root (APPSTORE_ROOT_CERTS), Server API and in-app purchase key. */
+  appStore: {
+    apiBase: string;
+    bundleId: string;
+    appAppleId: number;
+    environment: string;
+    rootPem: string;
+    rootKeyPem: string;
+    keyP8: string;
+    keyId: string;
+    issuerId: string;
+  };
   /** Base URL of the control API tests use to mint ID tokens, script failures, read deliveries. */
   controlUrl: string;
   close(): Promise<void>;
@@ -24,7 +38,7 @@ export interface FakeProvidersOptions {
   /** Loopback by default; the fakes are never meant to be reachable from elsewhere. */
   host?: string;
   /** 0 (the default) picks a free port; `npm run dev` passes fixed ones (9700–9703). */
-  ports?: { control?: number; oidc?: number; fcm?: number; apns?: number };
+  ports?: { control?: number; oidc?: number; fcm?: number; apns?: number; appStore?: number };
   /** The issuer's provider name and expected audience (`npm run dev` uses "dev" / "outpost-dev"). */
   oidc?: { name?: string; audience?: string };
   /**
@@ -34,7 +48,10 @@ export interface FakeProvidersOptions {
   credentials?: {
     fcm?: FcmCredentials;
     apns?: { keyP8: string; keyId: string; teamId: string; bundleId?: string };
+    appStore?: Partial<AppStoreCredentials>;
   };
+  /** The worker's App Store webhook, where the QA page's purchase buttons send notifications. */
+  storeWebhookUrl?: string;
 }
 
 /**
@@ -55,7 +72,17 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     bundleId: credentials.apns?.bundleId,
     credentials: credentials.apns,
   });
-  const control = await startControlServer({ oidc, fcm, apns, log }, host, ports.control ?? 0);
+  const appStore = await startAppStoreFake({
+    host,
+    port: ports.appStore ?? 0,
+    credentials: credentials.appStore,
+    bundleId: credentials.apns?.bundleId,
+  });
+  const control = await startControlServer(
+    { oidc, fcm, apns, appStore, log, storeWebhookUrl: options.storeWebhookUrl },
+    host,
+    ports.control ?? 0,
+  );
   return {
     oidc: { name: oidc.name, issuer: oidc.issuer, jwksUri: oidc.jwksUri, audience: oidc.audience },
     fcm: { apiBase: fcm.apiBase, serviceAccount: fcm.serviceAccount },
@@ -66,9 +93,20 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       bundleId: apns.bundleId,
       keyP8: apns.keyP8,
     },
+    appStore: {
+      apiBase: appStore.apiBase,
+      bundleId: appStore.bundleId,
+      appAppleId: appStore.appAppleId,
+      environment: appStore.environment,
+      rootPem: appStore.rootPem,
+      rootKeyPem: appStore.rootKeyPem,
+      keyP8: appStore.keyP8,
+      keyId: appStore.keyId,
+      issuerId: appStore.issuerId,
+    },
     controlUrl: control.url,
     close: async () => {
-      await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close()]);
+      await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close(), appStore.close()]);
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Delivery } from "./deliveries";
 import type { ApnsStats } from "./apns";
 import type { FcmStats } from "./fcm";
+import type { SentNotification } from "./app-store";
+import { STORE_SCRIPT, renderStoreForm, renderStoreRows } from "./app-store-page";
 
 /** The page shows at most this many rows; a 10,000-device benchmark must not make it unusable. */
 export const PAGE_MAX_ROWS = 500;
@@ -49,7 +51,11 @@ function row(d: Delivery): string {
 }
 
 /** The part of the page that changes: counts and rows (also served alone for the 2 s refresh). */
-export function renderFragment(deliveries: Delivery[], stats: { fcm: FcmStats; apns: ApnsStats }): string {
+export function renderFragment(
+  deliveries: Delivery[],
+  stats: { fcm: FcmStats; apns: ApnsStats },
+  storeSent: readonly SentNotification[] = [],
+): string {
   const shown = deliveries.slice(0, PAGE_MAX_ROWS);
   const counts = [
     `<span id="count-total">${deliveries.length}</span> pushes received`,
@@ -67,11 +73,16 @@ export function renderFragment(deliveries: Delivery[], stats: { fcm: FcmStats; a
 <tbody id="rows">
 ${rows}
 </tbody>
-</table>`;
+</table>
+${renderStoreRows(storeSent)}`;
 }
 
 /** The whole QA page: no external assets; a tiny inline script refreshes the fragment every 2 s. */
-export function renderPage(fragment: string, nonce: string): string {
+export function renderPage(
+  fragment: string,
+  nonce: string,
+  storeWebhookUrl = "http://127.0.0.1:8787/v1/webhooks/app-store",
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -94,6 +105,7 @@ export function renderPage(fragment: string, nonce: string): string {
 <body>
 <h1>Pushes received by the fake FCM and APNs</h1>
 <p class="hint">Newest first. What a phone would get; rejected requests are not listed (see the counts).</p>
+${renderStoreForm(storeWebhookUrl)}
 <div id="live">${fragment}</div>
 <script nonce="${nonce}">
   (function () {
@@ -105,6 +117,7 @@ export function renderPage(fragment: string, nonce: string): string {
         .then(function (html) { if (html !== null && html !== last) { last = html; live.innerHTML = html; } })
         .catch(function () {});
     }, 2000);
+${STORE_SCRIPT}
   })();
 </script>
 </body>
