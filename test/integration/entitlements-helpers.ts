@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { type SignedIn, anonymousUser, call, mintIdToken } from "../setup/http";
 import { apnsToken, deliveries } from "./push-provider-control";
+import { waitFor } from "./push-campaign-helpers";
 
 /**
  * The App Store side of the entitlement tests: the fake App Store's control API (sell, move a
@@ -141,4 +142,12 @@ export async function entitlementPushes(token: string) {
   return (await deliveries("apns", token)).filter(
     (d) => (d.payload as { type?: string }).type === "entitlements",
   );
+}
+
+/** Waits until at least `count` entitlement pushes reached the token; returns them. */
+export function entitlementPushesAtLeast(token: string, count: number) {
+  return waitFor(`${count} entitlement push(es)`, async () => {
+    const list = await entitlementPushes(token);
+    return list.length >= count ? list : undefined;
+  });
 }
