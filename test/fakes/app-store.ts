@@ -199,6 +199,32 @@ export async function startAppStoreFake(options: {
    * - POST /app-store/notification {originalTransactionId?, type, subtype?, ...overrides} → a notification as is;
    * - POST /app-store/sign {payload, forgery?} → any payload signed by the test CA.
    */
+  /** POSTs the notification to `body.webhookUrl` (when given) and lists it for the QA page. */
+  async function deliverAndRecord(
+    body: Record<string, unknown>,
+    ch: Chain | null,
+    action: string,
+    kind: { type: string; subtype: string | null },
+    note: { signedPayload: string; notificationUUID: string },
+  ): Promise<{ status: number | null; response: string }> {
+    const webhookUrl = typeof body.webhookUrl === "string" ? body.webhookUrl : "";
+    if (!webhookUrl) return { status: null, response: "" };
+    const delivered = await deliver(webhookUrl, note.signedPayload);
+    sent.unshift({
+      at: new Date().toISOString(),
+      userId: ch?.appAccountToken ?? null,
+      action,
+      type: kind.type,
+      subtype: kind.subtype,
+      productId: ch?.productId ?? null,
+      notificationUUID: note.notificationUUID,
+      webhookUrl,
+      ...delivered,
+    });
+    sent.splice(200);
+    return delivered;
+  }
+
   const reply = (res: ServerResponse, status: number, body: unknown): true => {
     sendJson(res, status, body);
     return true;
@@ -262,7 +288,9 @@ export async function startAppStoreFake(options: {
           body.originalTransactionId === undefined ? null : findChain(String(body.originalTransactionId));
         if (ch === undefined) return reply(res, 404, { error: "no such purchase" });
         const subtype = typeof body.subtype === "string" ? body.subtype : null;
-        sendJson(res, 200, state.notification(ch, body.type, subtype, overrides));
+        const note = state.notification(ch, body.type, subtype, overrides);
+        const delivered = await deliverAndRecord(body, ch, "notify", { type: body.type, subtype }, note);
+        sendJson(res, 200, { ...note, delivered });
         return true;
       }
       case "POST /app-store/action": {
@@ -294,24 +322,7 @@ export async function startAppStoreFake(options: {
           kind = state.apply(ch, action, { productId });
         }
         const note = state.notification(ch, kind.type, kind.subtype, overrides);
-        const webhookUrl = typeof body.webhookUrl === "string" ? body.webhookUrl : "";
-        const delivered = webhookUrl
-          ? await deliver(webhookUrl, note.signedPayload)
-          : { status: null, response: "" };
-        if (webhookUrl) {
-          sent.unshift({
-            at: new Date().toISOString(),
-            userId: ch.appAccountToken,
-            action,
-            type: kind.type,
-            subtype: kind.subtype,
-            productId: ch.productId,
-            notificationUUID: note.notificationUUID,
-            webhookUrl,
-            ...delivered,
-          });
-          sent.splice(200);
-        }
+        const delivered = await deliverAndRecord(body, ch, action, kind, note);
         sendJson(res, 200, {
           ...note,
           ...kind,
