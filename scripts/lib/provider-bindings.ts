@@ -8,7 +8,7 @@ export const DEMO_PRO_PRODUCTS = [
 ];
 
 /**
- * The Worker's provider vars and secrets pointing at the fake OIDC/FCM/APNs/Play servers: one mapping
+ * The Worker's provider vars and secrets pointing at the fake OIDC/FCM/APNs/App Store/Play servers: one mapping
  * shared by `npm run dev` (written to `.dev.vars`), the end-to-end tests and the benchmark, so the
  * three never drift apart.
  */
@@ -29,6 +29,15 @@ export function providerBindings(fakes: FakeProviders): Record<string, string> {
     APNS_KEY_ID: fakes.apns.keyId,
     APNS_TEAM_ID: fakes.apns.teamId,
     APNS_BUNDLE_ID: fakes.apns.bundleId,
+    // The fake App Store: its test root replaces Apple's, its Server API and in-app purchase key.
+    APPSTORE_BUNDLE_ID: fakes.appStore.bundleId,
+    APPSTORE_APP_APPLE_ID: String(fakes.appStore.appAppleId),
+    APPSTORE_ENVIRONMENT: fakes.appStore.environment,
+    APPSTORE_ROOT_CERTS: fakes.appStore.rootPem,
+    APPSTORE_API_BASE: fakes.appStore.apiBase,
+    APPSTORE_KEY_P8: fakes.appStore.keyP8,
+    APPSTORE_KEY_ID: fakes.appStore.keyId,
+    APPSTORE_ISSUER_ID: fakes.appStore.issuerId,
     PLAY_PACKAGE_NAME: fakes.play.packageName,
     PLAY_API_BASE: fakes.play.apiBase,
     PLAY_SERVICE_ACCOUNT: fakes.play.serviceAccount,

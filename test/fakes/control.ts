@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { ApnsFake } from "./apns";
+import type { AppStoreFake } from "./app-store";
 import type { DeliveryLog, Provider } from "./deliveries";
 import type { FcmFake } from "./fcm";
 import { closeServer, guarded, listen, parseJsonObject, readBody, sendJson, sendText } from "./http-util";
@@ -15,7 +16,10 @@ export interface ControlDeps {
   oidc: OidcFake;
   fcm: FcmFake;
   apns: ApnsFake;
+  appStore: AppStoreFake;
   log: DeliveryLog;
+  /** Where the QA page's store buttons send notifications by default (the worker's webhook). */
+  storeWebhookUrl?: string;
   play: PlayFake;
 }
 
@@ -76,8 +80,9 @@ export async function startControlServer(
           res,
           200,
           renderPage(
-            renderFragment(deps.log.list(), stats(), sections()),
+            renderFragment(deps.log.list(), stats(), deps.appStore.sent, sections()),
             nonce,
+            deps.storeWebhookUrl,
             renderPlayControls(deps.play),
           ),
           "text/html; charset=utf-8",
@@ -87,7 +92,7 @@ export async function startControlServer(
         return sendText(
           res,
           200,
-          renderFragment(deps.log.list(), stats(), sections()),
+          renderFragment(deps.log.list(), stats(), deps.appStore.sent, sections()),
           "text/html; charset=utf-8",
         );
       case "POST /oidc/id-token": {
@@ -148,6 +153,10 @@ export async function startControlServer(
         deps.play.reset();
         return sendJson(res, 200, { ok: true });
       default:
+        if (route.startsWith("POST /app-store/") || route === "GET /app-store/sent") {
+          const body = req.method === "POST" ? parseJsonObject(await readBody(req)) : undefined;
+          if (await deps.appStore.control(route, body, res)) return;
+        }
         if (await handlePlayControl(deps.play, req, res, url)) return;
         return sendJson(res, 404, { error: `no such control route: ${route}` });
     }

@@ -1,4 +1,5 @@
 import { startApnsFake } from "./apns";
+import { type AppStoreCredentials, startAppStoreFake } from "./app-store";
 import { startControlServer } from "./control";
 import { DeliveryLog } from "./deliveries";
 import { type FcmCredentials, startFcmFake } from "./fcm";
@@ -11,6 +12,7 @@ export type { Delivery, DeliverySummary, Provider } from "./deliveries";
 export type { Script, ScriptedResponse } from "./scripts";
 export type { FcmStats } from "./fcm";
 export type { ApnsStats } from "./apns";
+export type { AppStoreCredentials, SentNotification } from "./app-store";
 export type { PlayAcknowledgement, PlayDelivery, PlayPush, PushTokenOptions } from "./play";
 export type { FakePlayPurchase, PlayAction } from "./play-purchases";
 
@@ -25,6 +27,18 @@ export interface FakeProviders {
   apns: { apiBase: string; keyId: string; teamId: string; bundleId: string; keyP8: string };
   /** Fake Play Developer API + the Pub/Sub push signer (its JWKS is the OIDC issuer's). */
   play: Pick<PlayFake, PlayFakeConfig>;
+  /** The fake App Store: its test root (APPSTORE_ROOT_CERTS), Server API and in-app purchase key. */
+  appStore: {
+    apiBase: string;
+    bundleId: string;
+    appAppleId: number;
+    environment: string;
+    rootPem: string;
+    rootKeyPem: string;
+    keyP8: string;
+    keyId: string;
+    issuerId: string;
+  };
   /** Base URL of the control API tests use to mint ID tokens, script failures, read deliveries. */
   controlUrl: string;
   close(): Promise<void>;
@@ -33,8 +47,8 @@ export interface FakeProviders {
 export interface FakeProvidersOptions {
   /** Loopback by default; the fakes are never meant to be reachable from elsewhere. */
   host?: string;
-  /** 0 (the default) picks a free port; `npm run dev` passes fixed ones (9700–9703). */
-  ports?: { control?: number; oidc?: number; fcm?: number; apns?: number; play?: number };
+  /** 0 (the default) picks a free port; `npm run dev` passes fixed ones (9700–9705). */
+  ports?: { control?: number; oidc?: number; fcm?: number; apns?: number; appStore?: number; play?: number };
   /** The issuer's provider name and expected audience (`npm run dev` uses "dev" / "outpost-dev"). */
   oidc?: { name?: string; audience?: string };
   /** Where the fake Play sends its Pub/Sub pushes (`npm run dev`: the Worker's /v1/webhooks/play), and the push audience. */
@@ -47,7 +61,10 @@ export interface FakeProvidersOptions {
     fcm?: FcmCredentials;
     apns?: { keyP8: string; keyId: string; teamId: string; bundleId?: string };
     play?: ServiceAccountCredentials;
+    appStore?: Partial<AppStoreCredentials>;
   };
+  /** The worker's App Store webhook, where the QA page's purchase buttons send notifications. */
+  storeWebhookUrl?: string;
 }
 
 /**
@@ -68,6 +85,12 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     bundleId: credentials.apns?.bundleId,
     credentials: credentials.apns,
   });
+  const appStore = await startAppStoreFake({
+    host,
+    port: ports.appStore ?? 0,
+    credentials: credentials.appStore,
+    bundleId: credentials.apns?.bundleId,
+  });
   const play = await startPlayFake({
     host,
     port: ports.play ?? 0,
@@ -75,7 +98,11 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     credentials: credentials.play,
     ...options.play,
   });
-  const control = await startControlServer({ oidc, fcm, apns, log, play }, host, ports.control ?? 0);
+  const control = await startControlServer(
+    { oidc, fcm, apns, appStore, log, storeWebhookUrl: options.storeWebhookUrl, play },
+    host,
+    ports.control ?? 0,
+  );
   return {
     oidc: { name: oidc.name, issuer: oidc.issuer, jwksUri: oidc.jwksUri, audience: oidc.audience },
     fcm: { apiBase: fcm.apiBase, serviceAccount: fcm.serviceAccount },
@@ -85,6 +112,17 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       teamId: apns.teamId,
       bundleId: apns.bundleId,
       keyP8: apns.keyP8,
+    },
+    appStore: {
+      apiBase: appStore.apiBase,
+      bundleId: appStore.bundleId,
+      appAppleId: appStore.appAppleId,
+      environment: appStore.environment,
+      rootPem: appStore.rootPem,
+      rootKeyPem: appStore.rootKeyPem,
+      keyP8: appStore.keyP8,
+      keyId: appStore.keyId,
+      issuerId: appStore.issuerId,
     },
     play: pick(play, [
       "apiBase",
@@ -96,7 +134,14 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     ]),
     controlUrl: control.url,
     close: async () => {
-      await Promise.all([control.close(), oidc.close(), fcm.close(), apns.close(), play.close()]);
+      await Promise.all([
+        control.close(),
+        oidc.close(),
+        fcm.close(),
+        apns.close(),
+        appStore.close(),
+        play.close(),
+      ]);
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Delivery } from "./deliveries";
 import type { ApnsStats } from "./apns";
 import type { FcmStats } from "./fcm";
+import type { SentNotification } from "./app-store";
+import { STORE_SCRIPT, renderStoreForm, renderStoreRows } from "./app-store-page";
 
 /** The page shows at most this many rows; a 10,000-device benchmark must not make it unusable. */
 export const PAGE_MAX_ROWS = 500;
@@ -52,6 +54,7 @@ function row(d: Delivery): string {
 export function renderFragment(
   deliveries: Delivery[],
   stats: { fcm: FcmStats; apns: ApnsStats },
+  storeSent: readonly SentNotification[] = [],
   sections: string[] = [],
 ): string {
   const shown = deliveries.slice(0, PAGE_MAX_ROWS);
@@ -71,11 +74,17 @@ export function renderFragment(
 <tbody id="rows">
 ${rows}
 </tbody>
-</table>${sections.join("\n")}`;
+</table>
+${renderStoreRows(storeSent)}${sections.join("\n")}`;
 }
 
 /** The whole QA page: no external assets; a tiny inline script refreshes the fragment every 2 s. */
-export function renderPage(fragment: string, nonce: string, controls = ""): string {
+export function renderPage(
+  fragment: string,
+  nonce: string,
+  storeWebhookUrl = "http://127.0.0.1:8787/v1/webhooks/app-store",
+  controls = "",
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -100,6 +109,7 @@ export function renderPage(fragment: string, nonce: string, controls = ""): stri
 <body>
 <h1>Pushes received by the fake FCM and APNs</h1>
 <p class="hint">Newest first. What a phone would get; rejected requests are not listed (see the counts).</p>
+${renderStoreForm(storeWebhookUrl)}
 ${controls}
 <div id="live">${fragment}</div>
 <script nonce="${nonce}">
@@ -112,6 +122,7 @@ ${controls}
         .then(function (html) { if (html !== null && html !== last) { last = html; live.innerHTML = html; } })
         .catch(function () {});
     }, 2000);
+${STORE_SCRIPT}
   })();
 </script>
 </body>

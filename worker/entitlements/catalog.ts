@@ -47,3 +47,11 @@ export function parseCatalog(text: string): Catalog {
   }
   return byProduct;
 }
+
+/** The products that grant any of `entitlementIds` (what push targeting matches purchases on). */
+export function productsGranting(catalog: Catalog, entitlementIds: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [product, grants] of catalog)
+    if (grants.some((g) => entitlementIds.includes(g))) out.push(product);
+  return out;
+}

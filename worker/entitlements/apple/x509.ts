@@ -122,7 +122,7 @@ const HASHES: Record<string, "SHA-256" | "SHA-384"> = {
 };
 
 /** The certificate's EC public key for WebCrypto (P-256 or P-384 only). */
-export async function importEcKey(cert: Certificate): Promise<CryptoKey> {
+export async function importEcKey(cert: Certificate) {
   const curve = cert.curve ? CURVES[cert.curve] : undefined;
   if (!curve) throw new DerError("not a P-256/P-384 key");
   return crypto.subtle.importKey("spki", cert.spki, { name: "ECDSA", namedCurve: curve.namedCurve }, false, [
