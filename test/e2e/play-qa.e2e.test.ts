@@ -60,9 +60,10 @@ describe("the QA page's Google Play controls", () => {
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(worker.fakes.controlUrl, { waitUntil: "load" });
     const fire = async (button: string) => {
-      await page.getByLabel("User id").fill(user.id);
-      await page.getByLabel("Product id").fill("com.example.pro.monthly");
-      await page.getByRole("button", { name: button, exact: true }).click();
+      const form = page.getByRole("form", { name: "Google Play purchase" });
+      await form.getByLabel("User id").fill(user.id);
+      await form.getByLabel("Product id").fill("com.example.pro.monthly");
+      await form.getByRole("button", { name: button, exact: true }).click();
       await page.waitForLoadState("load");
     };
 

@@ -28,7 +28,7 @@ export function renderPlayControls(play: PlayFake): string {
   return `<section class="play">
 <h2>Google Play</h2>
 <p class="hint">Package ${escapeHtml(play.packageName)}. Each button changes the fake purchase and sends Google's signed Pub/Sub push to the Worker.</p>
-<form method="post" action="/play/qa">
+<form method="post" action="/play/qa" aria-label="Google Play purchase">
   <label>User id <input name="userId" required></label>
   <label>Product id <input name="productId" required value="com.example.pro.monthly"></label>
   <label>Kind <select name="kind"><option value="subscription">subscription</option><option value="product">one-time product</option></select></label>
