@@ -1,14 +1,9 @@
-import { FCM_SCOPE } from "../worker/push/providers/fcm/access-token";
-import { readServiceAccount, type ServiceAccount } from "../worker/google/service-account-token";
+import { FCM_SCOPE, readFcmServiceAccount } from "../worker/push/providers/fcm/access-token";
 import { GoogleCredentials } from "./google-credentials";
 
 /** FCM's OAuth tokens for the whole deployment (use the object named "fcm"). */
 export class FcmCredentials extends GoogleCredentials {
-  protected scope(): string {
-    return FCM_SCOPE;
-  }
-
-  protected account(): ServiceAccount {
-    return readServiceAccount(this.env.FCM_SERVICE_ACCOUNT, "FCM_SERVICE_ACCOUNT");
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env, { scope: FCM_SCOPE, account: (e) => readFcmServiceAccount(e.FCM_SERVICE_ACCOUNT) });
   }
 }

@@ -18,13 +18,23 @@ import {
  * object does not exchange again.
  */
 export abstract class GoogleCredentials extends DurableObject<Env> {
-  /** The OAuth scope the tokens are minted for. */
-  protected abstract scope(): string;
-  /** The service account this object mints for (throws GoogleAuthError when unusable). */
-  protected abstract account(): ServiceAccount;
+  // Private fields, not methods: every public method of a Durable Object is callable over RPC, and
+  // the account holds the private key.
+  readonly #scope: string;
+  readonly #account: (env: Env) => ServiceAccount;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  /**
+   * `scope`: what the tokens are minted for; `account`: the service account (throws
+   * GoogleAuthError when unusable).
+   */
+  constructor(
+    ctx: DurableObjectState,
+    env: Env,
+    source: { scope: string; account: (env: Env) => ServiceAccount },
+  ) {
     super(ctx, env);
+    this.#scope = source.scope;
+    this.#account = source.account;
     ctx.storage.sql.exec(
       `CREATE TABLE IF NOT EXISTS access_token (
          id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -52,8 +62,8 @@ export abstract class GoogleCredentials extends DurableObject<Env> {
     // A throw inside blockConcurrencyWhile resets the object: failures are carried out instead.
     await this.ctx.blockConcurrencyWhile(async () => {
       try {
-        const account = this.account();
-        const scope = this.scope();
+        const account = this.#account(this.env);
+        const scope = this.#scope;
         const latest = this.#current();
         if (latest && !shouldMint(latest, accountKeyOf(account, scope))) {
           result = { ok: true, ...latest };

@@ -65,8 +65,8 @@ const productPurchase = z.object({
 });
 export type ProductPurchase = z.infer<typeof productPurchase>;
 
-/** Logs a failed call and turns it into the 503 that makes Pub/Sub (or the app) retry. */
-export const playUnavailable = (error: PlayApiError) => {
+/** Logs a failed call (the support trail for Google-side trouble). */
+export function logPlayFailure(error: PlayApiError): void {
   console.error(
     JSON.stringify({
       level: "warn",
@@ -75,8 +75,13 @@ export const playUnavailable = (error: PlayApiError) => {
       error: error.message,
     }),
   );
+}
+
+/** Logs a failed call and turns it into the 503 that makes Pub/Sub (or the app) retry. */
+export function playUnavailable(error: PlayApiError): ApiError {
+  logPlayFailure(error);
   return new ApiError(503, "service_unavailable", "Google Play could not be reached; retry");
-};
+}
 
 /** `PLAY_PACKAGE_NAME`; unset is 503 (a push is retried until it is configured). */
 export function playPackageName(env: Pick<Env, "PLAY_PACKAGE_NAME">): string {

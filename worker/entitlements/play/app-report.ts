@@ -2,7 +2,7 @@ import { invalidBody } from "../../errors";
 import { applyAppReport } from "../app-report";
 import type { Entitlement } from "../derive";
 import type { LedgerContext } from "../ledger";
-import { createPlayApi, PlayApiError, playPackageName, playUnavailable } from "./api-client";
+import { createPlayApi, logPlayFailure, PlayApiError, playPackageName, playUnavailable } from "./api-client";
 import { acknowledgeIfNeeded, lookUpReport } from "./purchases";
 import { UnmappablePurchase } from "./to-store-event";
 
@@ -38,7 +38,7 @@ export async function reportPlayPurchase(
     await acknowledgeIfNeeded(ctx, api, lookup);
   } catch (error) {
     if (!(error instanceof PlayApiError)) throw error;
-    playUnavailable(error);
+    logPlayFailure(error);
   }
   return result.entitlements;
 }
