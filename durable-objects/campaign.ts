@@ -55,7 +55,7 @@ export class CampaignScheduler extends DurableObject<Env> {
 
   /** Where fan-out writes: the ledger and inbox, and the push queue. */
   #sinks(): FanOutSinks {
-    return { db: this.#db, queue: this.env.PUSH_QUEUE };
+    return { db: this.#db, queue: this.env.PUSH_QUEUE, entitlements: this.env.ENTITLEMENTS };
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: everything a fresh clone needs to serve Outpost locally, in one command.
  *
- * 1. start the fake OIDC issuer, FCM, APNs and their control API on 127.0.0.1:9700–9703;
+ * 1. start the fake OIDC issuer, FCM, APNs, App Store, Google Play and their control API on
+ *    127.0.0.1:9700–9705;
  * 2. create `.dev.vars` if it is missing (fresh ES256 key set, admin key, the fakes' credentials
  *    and URLs), or hand the credentials it already holds back to the fakes, so a restart keeps
  *    working with the same file;
@@ -27,7 +28,7 @@ const DEV_VARS = join(ROOT, ".dev.vars");
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const HOST = "127.0.0.1";
 const PORT = 8787;
-const FAKE_PORTS = { control: 9700, oidc: 9701, fcm: 9702, apns: 9703 };
+const FAKE_PORTS = { control: 9700, oidc: 9701, fcm: 9702, apns: 9703, appStore: 9704, play: 9705 };
 const DEMO_PORT = 5173;
 const URL_BASE = `http://${HOST}:${PORT}`;
 
@@ -63,23 +64,12 @@ function credentialsFrom(vars: Record<string, string>): NonNullable<FakeProvider
   const credentials: NonNullable<FakeProvidersOptions["credentials"]> = {};
   const stale = (names: string) =>
     say(`${names} in .dev.vars cannot be used by the fakes: delete and restart to regenerate`);
-  let account: Record<string, unknown> = {};
-  try {
-    account = JSON.parse(vars.FCM_SERVICE_ACCOUNT ?? "") as Record<string, unknown>;
-  } catch {
-    // Reported below.
-  }
-  const { private_key: privateKeyPem, project_id: projectId, client_email: clientEmail } = account;
-  if (
-    typeof privateKeyPem === "string" &&
-    readablePrivateKey(privateKeyPem) &&
-    typeof projectId === "string" &&
-    typeof clientEmail === "string"
-  ) {
-    credentials.fcm = { privateKeyPem, projectId, clientEmail };
-  } else if (vars.FCM_SERVICE_ACCOUNT) {
-    stale("FCM_SERVICE_ACCOUNT");
-  }
+  const fcm = serviceAccountFrom(vars.FCM_SERVICE_ACCOUNT);
+  if (fcm) credentials.fcm = fcm;
+  else if (vars.FCM_SERVICE_ACCOUNT) stale("FCM_SERVICE_ACCOUNT");
+  const play = serviceAccountFrom(vars.PLAY_SERVICE_ACCOUNT);
+  if (play) credentials.play = play;
+  else if (vars.PLAY_SERVICE_ACCOUNT) stale("PLAY_SERVICE_ACCOUNT");
   const keyP8 = vars.APNS_KEY_P8 ?? "";
   if (readablePrivateKey(keyP8) && vars.APNS_KEY_ID && vars.APNS_TEAM_ID) {
     credentials.apns = {
@@ -91,7 +81,43 @@ function credentialsFrom(vars: Record<string, string>): NonNullable<FakeProvider
   } else if (keyP8) {
     stale("APNS_KEY_P8 / APNS_KEY_ID / APNS_TEAM_ID");
   }
+  // The fake App Store keeps its test root (APPSTORE_ROOT_CERTS) and in-app purchase key.
+  const rootKeyPem = vars.APPSTORE_FAKE_ROOT_KEY ?? "";
+  const appStoreKey = vars.APPSTORE_KEY_P8 ?? "";
+  if (vars.APPSTORE_ROOT_CERTS && readablePrivateKey(rootKeyPem) && readablePrivateKey(appStoreKey)) {
+    credentials.appStore = {
+      rootCertPem: vars.APPSTORE_ROOT_CERTS,
+      rootKeyPem,
+      keyP8: appStoreKey,
+      keyId: vars.APPSTORE_KEY_ID,
+      issuerId: vars.APPSTORE_ISSUER_ID,
+    };
+  } else if (vars.APPSTORE_ROOT_CERTS) {
+    stale("APPSTORE_ROOT_CERTS / APPSTORE_FAKE_ROOT_KEY / APPSTORE_KEY_P8");
+  }
   return credentials;
+}
+
+/** A Google service account JSON's key material, when it is one the fakes can use. */
+function serviceAccountFrom(json: string | undefined) {
+  try {
+    const {
+      private_key: privateKeyPem,
+      project_id: projectId,
+      client_email: clientEmail,
+    } = JSON.parse(json ?? "") as Record<string, unknown>;
+    if (
+      typeof privateKeyPem === "string" &&
+      readablePrivateKey(privateKeyPem) &&
+      typeof projectId === "string" &&
+      typeof clientEmail === "string"
+    ) {
+      return { privateKeyPem, projectId, clientEmail };
+    }
+  } catch {
+    // Reported by the caller.
+  }
+  return undefined;
 }
 
 /** A `.dev.vars` copied from `.dev.vars.example` still holds placeholders the Worker cannot use. */
@@ -116,7 +142,8 @@ function warnAboutPlaceholders(vars: Record<string, string>): void {
 
 /** Writes a fresh `.dev.vars`, or adds what an older one lacks (never overwrites a value). */
 async function ensureDevVars(fakes: FakeProviders, existing: Record<string, string> | undefined) {
-  const providers = providerBindings(fakes);
+  // The fake App Store's root key is not a Worker var: it lets a restarted fake keep its root.
+  const providers = { ...providerBindings(fakes), APPSTORE_FAKE_ROOT_KEY: fakes.appStore.rootKeyPem };
   if (!existing) {
     writeFileSync(
       DEV_VARS,
@@ -135,7 +162,7 @@ async function ensureDevVars(fakes: FakeProviders, existing: Record<string, stri
         },
         {
           comment:
-            "The fake providers `npm run dev` starts on 127.0.0.1:9700-9703 (their keys are handed\n" +
+            "The fake providers `npm run dev` starts on 127.0.0.1:9700-9705 (their keys are handed\n" +
             "back to them on every start, so keep these together).",
           vars: providers,
         },
@@ -196,7 +223,9 @@ async function main(): Promise<void> {
   const fakes = await startFakeProviders({
     ports: FAKE_PORTS,
     oidc: { name: "dev", audience: "outpost-dev" },
+    play: { webhookUrl: `${URL_BASE}/v1/webhooks/play`, pushAudience: "outpost-dev-play-push" },
     credentials: existing ? credentialsFrom(existing) : undefined,
+    storeWebhookUrl: `${URL_BASE}/v1/webhooks/app-store`,
   });
   let wrangler: ReturnType<typeof spawnGroup> | undefined;
   let demo: DemoServer | undefined;
@@ -278,7 +307,7 @@ async function main(): Promise<void> {
         `    Outpost          ${URL_BASE}   (API docs: ${URL_BASE}/docs)`,
         `    Console          ${URL_BASE}/console   (sign in with the admin key below)`,
         `    Demo app         ${demo.url}/   (open it in two windows, one private)`,
-        `    Fake push page   ${fakes.controlUrl}/`,
+        `    Fake push page   ${fakes.controlUrl}/   (also fires App Store and Google Play purchases, renewals, refunds)`,
         "    Admin key        ADMIN_API_KEY in .dev.vars",
         "    ID token         npm run -s id-token -- --sub alice [--email a@example.com] [--nonce n]",
         `                     then POST ${URL_BASE}/v1/auth/oidc {"provider":"${providers[0]?.name ?? "dev"}","idToken":"…"}`,

@@ -12,13 +12,16 @@ import { requestLog } from "./middleware/request-log";
 import { apiDocument, createRouter, registerSecuritySchemes } from "./openapi";
 import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
+import { appStorePurchaseRoutes, appStoreWebhookRoutes } from "./routes/app-store";
 import { authRoutes } from "./routes/auth";
 import { configRoutes } from "./routes/config";
 import { devicesRoutes } from "./routes/devices";
 import { docsRoutes } from "./routes/docs";
+import { entitlementsRoutes } from "./routes/entitlements";
 import { graphqlRoutes } from "./routes/graphql";
 import { healthRoutes } from "./routes/health";
 import { notificationsRoutes } from "./routes/notifications";
+import { playPurchaseRoutes, playWebhookRoutes } from "./routes/play";
 import { pushRoutes } from "./routes/push";
 import { screensRoutes } from "./routes/screens";
 import { spacesRoutes } from "./routes/spaces";
@@ -55,6 +58,11 @@ app.route("/v1/spaces", spacesRoutes);
 app.route("/v1/push", pushRoutes);
 app.route("/v1/notifications", notificationsRoutes);
 app.route("/v1/screens", screensRoutes);
+app.route("/v1/entitlements", entitlementsRoutes);
+app.route("/v1/purchases", appStorePurchaseRoutes);
+app.route("/v1/webhooks", appStoreWebhookRoutes);
+app.route("/v1/purchases", playPurchaseRoutes);
+app.route("/v1/webhooks", playWebhookRoutes);
 app.route("/graphql", graphqlRoutes);
 
 // The OpenAPI document client generators read (every operation names its operationId and security).

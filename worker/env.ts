@@ -16,6 +16,8 @@ declare global {
       ADMIN_API_KEY: string;
       /** Google service account JSON for FCM HTTP v1. */
       FCM_SERVICE_ACCOUNT: string;
+      /** Google service account JSON for the Play Developer API. */
+      PLAY_SERVICE_ACCOUNT: string;
       /** APNs token-auth key (.p8, PKCS#8 PEM). */
       APNS_KEY_P8: string;
       /** Analytics Engine SQL API token (read where `ANALYTICS_ACCOUNT_ID` is set). */

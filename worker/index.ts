@@ -13,6 +13,7 @@ export {
   CampaignScheduler,
   FcmCredentials,
   MetricsCounter,
+  PlayCredentials,
   RateLimiter,
   SyncSpace,
 } from "../durable-objects";

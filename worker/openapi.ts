@@ -184,6 +184,7 @@ const TAGS = [
   { name: "notifications", description: "The user's in-app inbox" },
   { name: "screens", description: "Whole screens in one round trip, tailored to the device" },
   { name: "config", description: "Remote config and feature flags" },
+  { name: "entitlements", description: "In-app purchases verified with the stores, as entitlements" },
   { name: "graphql", description: "The same data and rules over GraphQL (persisted operations)" },
   { name: "admin", description: "Operator endpoints (ADMIN_API_KEY)" },
   { name: "operations", description: "Health and metrics" },

@@ -1,18 +1,26 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { ApnsFake } from "./apns";
+import type { AppStoreFake } from "./app-store";
 import type { DeliveryLog, Provider } from "./deliveries";
 import type { FcmFake } from "./fcm";
 import { closeServer, guarded, listen, parseJsonObject, readBody, sendJson, sendText } from "./http-util";
 import type { IdTokenAlg, IdTokenRequest, OidcFake } from "./oidc";
 import { renderFragment, renderPage } from "./page";
+import type { PlayFake } from "./play";
+import { handlePlayControl } from "./play-control";
+import { renderPlayControls, renderPlayFragment } from "./play-page";
 import { parseScript } from "./scripts";
 
 export interface ControlDeps {
   oidc: OidcFake;
   fcm: FcmFake;
   apns: ApnsFake;
+  appStore: AppStoreFake;
   log: DeliveryLog;
+  /** Where the QA page's store buttons send notifications by default (the worker's webhook). */
+  storeWebhookUrl?: string;
+  play: PlayFake;
 }
 
 const ALGS: readonly IdTokenAlg[] = ["RS256", "ES256", "HS256", "none"];
@@ -50,6 +58,7 @@ export async function startControlServer(
   port: number,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const stats = () => ({ fcm: deps.fcm.stats(), apns: deps.apns.stats() });
+  const sections = () => [renderPlayFragment(deps.play)];
 
   async function jsonBody(req: IncomingMessage, res: ServerResponse) {
     const body = parseJsonObject(await readBody(req));
@@ -70,12 +79,22 @@ export async function startControlServer(
         return sendText(
           res,
           200,
-          renderPage(renderFragment(deps.log.list(), stats()), nonce),
+          renderPage(
+            renderFragment(deps.log.list(), stats(), deps.appStore.sent, sections()),
+            nonce,
+            deps.storeWebhookUrl,
+            renderPlayControls(deps.play),
+          ),
           "text/html; charset=utf-8",
         );
       }
       case "GET /page/fragment":
-        return sendText(res, 200, renderFragment(deps.log.list(), stats()), "text/html; charset=utf-8");
+        return sendText(
+          res,
+          200,
+          renderFragment(deps.log.list(), stats(), deps.appStore.sent, sections()),
+          "text/html; charset=utf-8",
+        );
       case "POST /oidc/id-token": {
         const body = await jsonBody(req, res);
         if (!body) return;
@@ -131,8 +150,14 @@ export async function startControlServer(
         deps.fcm.reset();
         deps.apns.reset();
         deps.log.clear();
+        deps.play.reset();
         return sendJson(res, 200, { ok: true });
       default:
+        if (route.startsWith("POST /app-store/") || route === "GET /app-store/sent") {
+          const body = req.method === "POST" ? parseJsonObject(await readBody(req)) : undefined;
+          if (await deps.appStore.control(route, body, res)) return;
+        }
+        if (await handlePlayControl(deps.play, req, res, url)) return;
         return sendJson(res, 404, { error: `no such control route: ${route}` });
     }
   }

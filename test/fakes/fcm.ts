@@ -1,29 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createPublicKey, type KeyObject, randomBytes, randomUUID } from "node:crypto";
-import { compactVerify, exportPKCS8, generateKeyPair, type CryptoKey } from "jose";
+import { randomUUID } from "node:crypto";
 import type { DeliveryLog } from "./deliveries";
 import { checkFcmMessage, INVALID_TOKEN_MESSAGE } from "./fcm-message";
-import {
-  closeServer,
-  guarded,
-  header,
-  isRecord,
-  listen,
-  parseJsonObject,
-  readBody,
-  sendJson,
-} from "./http-util";
+import { createGoogleOAuthFake, type ServiceAccountCredentials } from "./google-oauth";
+import { closeServer, guarded, header, listen, parseJsonObject, readBody, sendJson } from "./http-util";
 import { ScriptBook, type ScriptedResponse } from "./scripts";
 
 const SCOPES = [
   "https://www.googleapis.com/auth/firebase.messaging",
   "https://www.googleapis.com/auth/cloud-platform",
 ];
-const GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-const ACCESS_TOKEN_SECONDS = 3599;
-const MAX_ASSERTION_SECONDS = 3600;
-/** Google tolerates a little clock skew on `iat`. */
-const CLOCK_SKEW_SECONDS = 60;
 
 export interface FcmStats {
   tokenRequests: number;
@@ -106,17 +92,7 @@ function scriptedAnswer(r: ScriptedResponse): {
   return { http, body: fcmErrorBody(http, status, message, errorCode), headers };
 }
 
-async function parseForm(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = await readBody(req);
-  if ((header(req, "content-type") ?? "").includes("application/json")) return parseJsonObject(raw) ?? {};
-  return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
-}
-
-export interface FcmCredentials {
-  privateKeyPem: string;
-  projectId: string;
-  clientEmail: string;
-}
+export type FcmCredentials = ServiceAccountCredentials;
 
 /**
  * Fake FCM HTTP v1: the OAuth2 token endpoint (JWT-bearer grant from the service account) and
@@ -129,74 +105,17 @@ export async function startFcmFake(options: {
   /** Existing service-account material to accept instead of a fresh key (`npm run dev` restarts). */
   credentials?: FcmCredentials;
 }): Promise<FcmFake> {
-  let publicKey: CryptoKey | KeyObject;
-  let privatePem: string;
-  if (options.credentials) {
-    privatePem = options.credentials.privateKeyPem;
-    publicKey = createPublicKey(privatePem);
-  } else {
-    const pair = await generateKeyPair("RS256", { extractable: true });
-    publicKey = pair.publicKey;
-    privatePem = await exportPKCS8(pair.privateKey);
-  }
-  const projectId = options.credentials?.projectId ?? `outpost-fake-${randomBytes(3).toString("hex")}`;
-  const clientEmail = options.credentials?.clientEmail ?? `outpost-push@${projectId}.iam.gserviceaccount.com`;
-  const scripts = new ScriptBook();
-  const issued = new Map<string, number>(); // access token → expiry (ms)
-  let stats: FcmStats = { tokenRequests: 0, sends: 0, accepted: 0, rejected: 0 };
   let tokenUri = "";
-
-  async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    stats.tokenRequests++;
-    const form = await parseForm(req);
-    const grant = (error: string, description: string) =>
-      sendJson(res, 400, { error, error_description: description });
-    if (form.grant_type !== GRANT_TYPE) {
-      return grant("unsupported_grant_type", `Invalid grant_type: ${String(form.grant_type ?? "")}`);
-    }
-    if (typeof form.assertion !== "string" || form.assertion === "") {
-      return grant("invalid_request", "Missing required parameter: assertion");
-    }
-    let claims: Record<string, unknown>;
-    try {
-      const verified = await compactVerify(form.assertion, publicKey as CryptoKey, { algorithms: ["RS256"] });
-      const parsed: unknown = JSON.parse(new TextDecoder().decode(verified.payload));
-      if (!isRecord(parsed)) return grant("invalid_grant", "Invalid JWT: claims are not an object.");
-      claims = parsed;
-    } catch {
-      return grant("invalid_grant", "Invalid JWT Signature.");
-    }
-    if (claims.iss !== clientEmail) return grant("invalid_grant", "Invalid grant: account not found");
-    if (claims.aud !== tokenUri) {
-      return grant("invalid_grant", `Invalid JWT: Failed audience check. The right audience is ${tokenUri}`);
-    }
-    const now = Math.floor(Date.now() / 1000);
-    const { iat, exp } = claims;
-    if (
-      typeof iat !== "number" ||
-      typeof exp !== "number" ||
-      exp <= now ||
-      iat > now + CLOCK_SKEW_SECONDS ||
-      exp - iat > MAX_ASSERTION_SECONDS ||
-      exp <= iat
-    ) {
-      return grant(
-        "invalid_grant",
-        "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.",
-      );
-    }
-    const scopes = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
-    if (!scopes.some((s) => SCOPES.includes(s))) {
-      return grant("invalid_scope", "Invalid OAuth scope or ID token audience provided.");
-    }
-    const accessToken = `ya29.fake-${randomBytes(24).toString("base64url")}`;
-    issued.set(accessToken, Date.now() + ACCESS_TOKEN_SECONDS * 1000);
-    return sendJson(res, 200, {
-      access_token: accessToken,
-      expires_in: ACCESS_TOKEN_SECONDS,
-      token_type: "Bearer",
-    });
-  }
+  const oauth = await createGoogleOAuthFake({
+    scopes: SCOPES,
+    tokenUri: () => tokenUri,
+    credentials: options.credentials,
+    defaultProjectPrefix: "outpost-fake",
+    defaultAccountName: "outpost-push",
+  });
+  const projectId = oauth.projectId;
+  const scripts = new ScriptBook();
+  let stats: Omit<FcmStats, "tokenRequests"> = { sends: 0, accepted: 0, rejected: 0 };
 
   async function send(req: IncomingMessage, res: ServerResponse, pathProject: string): Promise<void> {
     stats.sends++;
@@ -204,9 +123,7 @@ export async function startFcmFake(options: {
       stats.rejected++;
       sendJson(res, http, fcmErrorBody(http, status, message, errorCode), headers);
     };
-    const auth = /^Bearer\s+(\S+)$/i.exec(header(req, "authorization") ?? "");
-    const expiry = auth?.[1] ? issued.get(auth[1]) : undefined;
-    if (expiry === undefined || expiry <= Date.now()) {
+    if (!oauth.authorized(header(req, "authorization"))) {
       return fail(
         401,
         "UNAUTHENTICATED",
@@ -261,7 +178,9 @@ export async function startFcmFake(options: {
       if (path === "/token" || sendMatch) {
         if (req.method !== "POST")
           return sendJson(res, 405, fcmErrorBody(405, "METHOD_NOT_ALLOWED", "Use POST"));
-        return path === "/token" ? token(req, res) : send(req, res, decodeURIComponent(sendMatch?.[1] ?? ""));
+        return path === "/token"
+          ? oauth.handleToken(req, res)
+          : send(req, res, decodeURIComponent(sendMatch?.[1] ?? ""));
       }
       return sendJson(res, 404, fcmErrorBody(404, "NOT_FOUND", `No such path: ${path}`));
     }),
@@ -273,24 +192,14 @@ export async function startFcmFake(options: {
     apiBase,
     projectId,
     tokenUri,
-    serviceAccount: JSON.stringify({
-      type: "service_account",
-      project_id: projectId,
-      private_key_id: randomBytes(20).toString("hex"),
-      private_key: privatePem,
-      client_email: clientEmail,
-      client_id: String(100000000000000000000n + BigInt(randomBytes(6).readUIntBE(0, 6))),
-      auth_uri: `${apiBase}/auth`,
-      token_uri: tokenUri,
-    }),
+    serviceAccount: oauth.serviceAccountJson(tokenUri, apiBase),
     scripts,
-    stats: () => ({ ...stats }),
-    expireAccessTokens: () => {
-      for (const key of issued.keys()) issued.set(key, 0);
-    },
+    stats: () => ({ tokenRequests: oauth.tokenRequests(), ...stats }),
+    expireAccessTokens: () => oauth.expireAll(),
     reset: () => {
       scripts.clear();
-      stats = { tokenRequests: 0, sends: 0, accepted: 0, rejected: 0 };
+      oauth.resetStats();
+      stats = { sends: 0, accepted: 0, rejected: 0 };
     },
     close: () => closeServer(server),
   };

@@ -20,6 +20,8 @@ export interface IdTokenRequest {
   iss?: string;
   nonce?: string;
   email?: string;
+  /** The `email_verified` claim sent with `email` (default true). */
+  emailVerified?: boolean;
   /** Seconds from now until `exp`; negative mints an already expired token. Default 600. */
   expiresIn?: number;
   /** Epoch seconds; default now. */
@@ -105,7 +107,9 @@ export async function startOidcFake(options: {
       iat: request.iat ?? now,
       exp: now + (request.expiresIn ?? 600),
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
-      ...(request.email !== undefined ? { email: request.email, email_verified: true } : {}),
+      ...(request.email !== undefined
+        ? { email: request.email, email_verified: request.emailVerified ?? true }
+        : {}),
     };
     const iss = request.iss ?? issuer;
     const aud = request.aud ?? audience;

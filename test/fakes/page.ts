@@ -1,6 +1,8 @@
 import type { Delivery } from "./deliveries";
 import type { ApnsStats } from "./apns";
 import type { FcmStats } from "./fcm";
+import type { SentNotification } from "./app-store";
+import { STORE_SCRIPT, renderStoreForm, renderStoreRows } from "./app-store-page";
 
 /** The page shows at most this many rows; a 10,000-device benchmark must not make it unusable. */
 export const PAGE_MAX_ROWS = 500;
@@ -49,7 +51,12 @@ function row(d: Delivery): string {
 }
 
 /** The part of the page that changes: counts and rows (also served alone for the 2 s refresh). */
-export function renderFragment(deliveries: Delivery[], stats: { fcm: FcmStats; apns: ApnsStats }): string {
+export function renderFragment(
+  deliveries: Delivery[],
+  stats: { fcm: FcmStats; apns: ApnsStats },
+  storeSent: readonly SentNotification[] = [],
+  sections: string[] = [],
+): string {
   const shown = deliveries.slice(0, PAGE_MAX_ROWS);
   const counts = [
     `<span id="count-total">${deliveries.length}</span> pushes received`,
@@ -67,11 +74,17 @@ export function renderFragment(deliveries: Delivery[], stats: { fcm: FcmStats; a
 <tbody id="rows">
 ${rows}
 </tbody>
-</table>`;
+</table>
+${renderStoreRows(storeSent)}${sections.join("\n")}`;
 }
 
 /** The whole QA page: no external assets; a tiny inline script refreshes the fragment every 2 s. */
-export function renderPage(fragment: string, nonce: string): string {
+export function renderPage(
+  fragment: string,
+  nonce: string,
+  storeWebhookUrl = "http://127.0.0.1:8787/v1/webhooks/app-store",
+  controls = "",
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -89,11 +102,15 @@ export function renderPage(fragment: string, nonce: string): string {
   .provider.fcm { color: #b06000; } .provider.apns { color: #0060b0; }
   .token, .data { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
   .silent, .empty { color: #777; font-style: italic; }
+  h2 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
+  form label { margin-right: .75rem; } form .actions { margin-top: .5rem; }
 </style>
 </head>
 <body>
 <h1>Pushes received by the fake FCM and APNs</h1>
 <p class="hint">Newest first. What a phone would get; rejected requests are not listed (see the counts).</p>
+${renderStoreForm(storeWebhookUrl)}
+${controls}
 <div id="live">${fragment}</div>
 <script nonce="${nonce}">
   (function () {
@@ -105,6 +122,7 @@ export function renderPage(fragment: string, nonce: string): string {
         .then(function (html) { if (html !== null && html !== last) { last = html; live.innerHTML = html; } })
         .catch(function () {});
     }, 2000);
+${STORE_SCRIPT}
   })();
 </script>
 </body>

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { flushMetrics } from "../../worker/ops/metrics";
 import { metricsCounter } from "../../worker/ops/metrics-client";
-import { readServiceAccount } from "../../worker/push/providers/fcm/access-token";
+import { readFcmServiceAccount } from "../../worker/push/providers/fcm/access-token";
 import { resetFcmTokenCache } from "../../worker/push/providers/fcm/credentials-client";
 import { sendPush } from "../../worker/push/send";
 import {
@@ -17,7 +17,7 @@ import {
   target,
 } from "./push-provider-control";
 
-const tokenUri = () => readServiceAccount(env.FCM_SERVICE_ACCOUNT).tokenUri;
+const tokenUri = () => readFcmServiceAccount(env.FCM_SERVICE_ACCOUNT).tokenUri;
 let spy: ReturnType<typeof spyOutbound>;
 
 beforeEach(async () => {

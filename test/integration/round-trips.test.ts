@@ -59,7 +59,7 @@ describe("D1 round trips per request (Server-Timing)", () => {
 
     const home = await call("/v1/screens/home", { token });
     expect(home.status).toBe(200);
-    expect(d1Of(home)).toEqual({ queries: 4, roundTrips: 1 });
+    expect(d1Of(home)).toEqual({ queries: 5, roundTrips: 1 }); // the user, spaces, recent, unread, purchases
 
     const pull = await call("/v1/sync/me/pull?cursor=0&clientId=c1", { token });
     expect(pull.status).toBe(200);

@@ -51,7 +51,7 @@ describe("GET /v1/screens/home", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
     const body = await res.json<Home>();
-    expect(Object.keys(body)).toEqual(["user", "spaces", "recent", "unreadCount", "config"]);
+    expect(Object.keys(body)).toEqual(["user", "spaces", "recent", "unreadCount", "entitlements", "config"]);
     expect(body.user).toEqual({ id: u.userId, email: null, anonymous: true });
     expect(body.spaces).toEqual([
       { id: u.spaceId, name: "Personal", role: "owner", recordCount: 3 },

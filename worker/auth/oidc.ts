@@ -2,9 +2,11 @@
  * OIDC sign-in: verifies a provider's ID token against its JWKS. Providers come from
  * `OIDC_PROVIDERS` (`[{"name","issuer","jwksUri","audiences":[...]}]`), parsed once per
  * isolate; each provider's remote JWK set (jose caches keys and refetches on an unknown kid,
- * with a cooldown) is created once per isolate too, so a warm isolate verifies without fetching.
+ * with a cooldown) is kept once per isolate too (`remote-jwks.ts`), so a warm isolate verifies
+ * without fetching.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
+import { jwtVerify, type JWTPayload } from "jose";
+import { remoteJwks } from "./remote-jwks";
 
 interface OidcProvider {
   name: string;
@@ -55,7 +57,7 @@ export function parseOidcProviders(raw: string | undefined): Map<string, OidcPro
 }
 
 interface ProviderRuntime extends OidcProvider {
-  jwks: ReturnType<typeof createRemoteJWKSet>;
+  jwks: ReturnType<typeof remoteJwks>;
 }
 
 let cached: { raw: string; providers: Map<string, ProviderRuntime> } | undefined;
@@ -64,7 +66,7 @@ function providersFor(raw: string): Map<string, ProviderRuntime> {
   if (cached?.raw === raw) return cached.providers;
   const providers = new Map<string, ProviderRuntime>();
   for (const [name, p] of parseOidcProviders(raw)) {
-    providers.set(name, { ...p, jwks: createRemoteJWKSet(new URL(p.jwksUri)) });
+    providers.set(name, { ...p, jwks: remoteJwks(p.jwksUri) });
   }
   cached = { raw, providers };
   return providers;

@@ -12,6 +12,8 @@ export interface FlagContext {
   locale?: string;
   /** The signed-in (possibly anonymous) user; callers without a token have none. */
   userId?: string;
+  /** The user's active entitlement ids (loaded only when a rule names entitlements). */
+  entitlements?: readonly string[];
 }
 
 const FNV_PRIME = 0x01000193;
@@ -84,6 +86,7 @@ interface PreparedContext {
   version: SemVer | null;
   locale?: string;
   userId?: string;
+  entitlements?: readonly string[];
 }
 
 function prepare(ctx: FlagContext): PreparedContext {
@@ -92,6 +95,7 @@ function prepare(ctx: FlagContext): PreparedContext {
     version: ctx.appVersion ? parseSemver(ctx.appVersion) : null,
     locale: ctx.locale,
     userId: ctx.userId,
+    entitlements: ctx.entitlements,
   };
 }
 
@@ -108,13 +112,20 @@ function matchPrepared(rule: FlagRule, ctx: PreparedContext, flagName: string): 
   if (rule.percent !== undefined) {
     if (!ctx.userId || percentBucket(ctx.userId, flagName) >= rule.percent) return false;
   }
+  if (rule.entitlements) {
+    // Any of them, like every other list in a rule (platforms, locales); AND comes from listing
+    // conditions side by side or ordering rules.
+    const held = ctx.entitlements;
+    if (!held || !rule.entitlements.some((e) => held.includes(e))) return false;
+  }
   return true;
 }
 
 /**
  * True when every condition the rule names holds. A percent condition needs a user: without one
  * (no access token) it never matches, so unauthenticated calls see the default — the rollout
- * population is signed-in users, anonymous accounts included.
+ * population is signed-in users, anonymous accounts included. An entitlements condition matches
+ * a user holding any of the listed entitlements, active now; without a user it never matches.
  */
 export function matchFlagRule(rule: FlagRule, ctx: FlagContext, flagName: string): boolean {
   return matchPrepared(rule, prepare(ctx), flagName);
@@ -130,3 +141,14 @@ export function evaluateFlags(config: RemoteConfig, ctx: FlagContext): Record<st
   }
   return out;
 }
+
+/** Whether any rule of the config looks at entitlements (only then are they loaded). */
+export function usesEntitlements(config: RemoteConfig): boolean {
+  let cached = entitlementUse.get(config);
+  if (cached === undefined) {
+    cached = Object.values(config.flags).some((flag) => flag.rules.some((r) => r.entitlements !== undefined));
+    entitlementUse.set(config, cached);
+  }
+  return cached;
+}
+const entitlementUse = new WeakMap<RemoteConfig, boolean>();

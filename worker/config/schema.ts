@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { parseRange, parseSemver } from "../lib/semver";
 import { strictRecord } from "../lib/strict-record";
+import { ENTITLEMENT_ID } from "../entitlements/catalog";
 
 /**
  * The remote config document an admin PUTs (and reads back). Strict: unknown fields anywhere are
@@ -62,6 +63,20 @@ const FlagRuleSchema = z
       .max(50)
       .optional(),
     percent: z.number().int().min(0).max(100).optional(),
+    entitlements: z
+      .array(
+        z
+          .string()
+          .regex(ENTITLEMENT_ID, "entitlement ids are 1..64 of A-Z a-z 0-9 _ . - (as in ENTITLEMENTS)"),
+      )
+      .min(1)
+      .max(50)
+      .optional()
+      .openapi({
+        example: ["pro"],
+        description:
+          "Matches a signed-in user holding any of these active entitlements; callers without a token never match",
+      }),
     value: FlagValueSchema,
   })
   .openapi("FlagRule");

@@ -1,5 +1,6 @@
 import { getUser } from "../auth/queries/users";
 import { resolveConfigForDevice } from "../config/resolve";
+import { activeEntitlementsLoader } from "../entitlements/active";
 import { invalidQuery, notFound, unauthorized } from "../errors";
 import { limitPerUser } from "../middleware/rate-limit";
 import { listInbox } from "../push/inbox/queries";
@@ -129,7 +130,13 @@ export const queryResolvers = {
 
   /** GET /v1/config (open to callers without a user, like REST). */
   config(_args: unknown, ctx: GraphqlContext) {
-    return resolveConfigForDevice(ctx.c.var.db, ctx.c.var.profile, ctx.auth?.userId);
+    const userId = ctx.auth?.userId;
+    return resolveConfigForDevice(
+      ctx.c.var.db,
+      ctx.c.var.profile,
+      userId,
+      activeEntitlementsLoader(ctx.c, userId),
+    );
   },
 
   /** GET /v1/screens/home: the same reads (one batch, shared with the operation's other fields) and builder. */
@@ -140,7 +147,7 @@ export const queryResolvers = {
     const [q0, q1, q2, q3] = homeQueries(c.var.db, auth.userId, pageSize(profile));
     const [results, config] = await Promise.all([
       Promise.all([batch.load(q0), batch.load(q1), batch.load(q2), batch.load(q3)]),
-      resolveConfigForDevice(c.var.db, profile, auth.userId),
+      resolveConfigForDevice(c.var.db, profile, auth.userId, activeEntitlementsLoader(c, auth.userId)),
     ]);
     const reads = homeReadsOf(results);
     const user = reads.user;

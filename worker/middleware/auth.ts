@@ -15,7 +15,13 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * access token to every call, and refreshing must still work when it has expired — a 401
  * there would send the app's auth interceptor into a refresh loop.
  */
-const BEARER_IGNORED = new Set(["/v1/auth/refresh", "/v1/auth/anonymous", "/.well-known/jwks.json"]);
+const BEARER_IGNORED = new Set([
+  "/v1/auth/refresh",
+  "/v1/auth/anonymous",
+  "/.well-known/jwks.json",
+  // Pub/Sub's bearer is Google's OIDC token, checked by the route itself (entitlements/play/pubsub-auth.ts).
+  "/v1/webhooks/play",
+]);
 
 /** The bearer token in `Authorization` if it is JWT-shaped (else undefined). */
 function bearerJwt(header: string | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { resolveConfigForDevice } from "../config/resolve";
+import { activeEntitlementsLoader } from "../entitlements/active";
 import { FlagValueSchema } from "../config/schema";
 import { respondCacheable } from "../http/cacheable";
 import { asOptionalUser, createRouter, problem } from "../openapi";
@@ -26,7 +27,8 @@ configRoutes.openapi(
     summary: "Remote config and feature flags for this device",
     description:
       "Evaluated for the caller's X-Platform, X-App-Version, first Accept-Language locale and (for " +
-      "percentage rollouts) user. Callers without an access token never match percentage rules. " +
+      "percentage rollouts and entitlement rules) user. Callers without an access token never match " +
+      "percentage or entitlement rules. " +
       "Open to outdated apps too: it is how they learn the minimum version and store URL.",
     ...asOptionalUser,
     request: {
@@ -46,7 +48,13 @@ configRoutes.openapi(
     },
   }),
   async (c) => {
-    const config = await resolveConfigForDevice(c.var.db, c.get("profile"), c.get("auth")?.userId);
+    const userId = c.get("auth")?.userId;
+    const config = await resolveConfigForDevice(
+      c.var.db,
+      c.get("profile"),
+      userId,
+      activeEntitlementsLoader(c, userId),
+    );
     // The compression middleware answers 304 when the client already holds this representation.
     return respondCacheable(c, config, { vary: VARY });
   },

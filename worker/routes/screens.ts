@@ -1,5 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { resolveConfigForDevice } from "../config/resolve";
+import { activeEntitlementIds } from "../entitlements/derive";
+import { entitlementsFromPurchases } from "../entitlements/active";
+import { EntitlementSchema } from "../entitlements/schema";
 import { unauthorized } from "../errors";
 import { respondCacheable } from "../http/cacheable";
 import { asUser, createRouter, problems } from "../openapi";
@@ -32,6 +35,7 @@ const HomeScreenSchema = z
         .openapi({ description: "Identity plus the record's value fields this app version knows" }),
     ),
     unreadCount: z.number().int(),
+    entitlements: z.array(EntitlementSchema.partial()).openapi({ description: "As GET /v1/entitlements" }),
     config: z
       .object({ minVersion: z.string().nullable(), flags: z.record(z.string(), z.unknown()) })
       .partial(),
@@ -80,18 +84,30 @@ screensRoutes.openapi(
     // Validate before reading anything: a bad request costs no D1 round trip.
     const selection = fields === undefined ? undefined : parseFieldSelection(fields, HOME_FIELD_SHAPE);
 
+    const now = Date.now();
+    const reading = readHome(c.var.db, auth.userId, pageSize(profile));
+    // Entitlement rules read the purchases the home batch already fetches: still one round trip.
     const [reads, config] = await Promise.all([
-      readHome(c.var.db, auth.userId, pageSize(profile)),
-      resolveConfigForDevice(c.var.db, profile, auth.userId),
+      reading,
+      resolveConfigForDevice(c.var.db, profile, auth.userId, async () =>
+        activeEntitlementIds(entitlementsFromPurchases(c.env, (await reading).purchases, now)),
+      ),
     ]);
     const user = reads.user;
     if (!user) throw unauthorized("The user no longer exists");
 
-    const body = assembleHome({ ...reads, user }, config, profile.appVersion, {
-      variant: { width: imageWidth(profile), quality: imageQuality(profile) },
-      hosts: parseImageHosts(c.env.IMAGE_HOSTS),
-      origin: new URL(c.req.url).origin,
-    });
+    const entitlements = entitlementsFromPurchases(c.env, reads.purchases, now);
+    const body = assembleHome(
+      { ...reads, user },
+      config,
+      profile.appVersion,
+      {
+        variant: { width: imageWidth(profile), quality: imageQuality(profile) },
+        hosts: parseImageHosts(c.env.IMAGE_HOSTS),
+        origin: new URL(c.req.url).origin,
+      },
+      entitlements,
+    );
     // The compression middleware answers 304 when the client already holds this representation.
     return respondCacheable(c, selection ? applySelection(body, selection) : body, { vary: VARY });
   },

@@ -5,6 +5,7 @@
 import { personalSpaceId } from "../sync/spaces";
 import { COLLECTIONS, getCollection } from "../sync/collections";
 import { type ImageContext, projectValue } from "../tailor/project";
+import type { Entitlement } from "../entitlements/derive";
 import type { HomeReads } from "./queries";
 
 interface HomeConfig {
@@ -18,6 +19,8 @@ export function assembleHome(
   config: HomeConfig,
   appVersion: string | undefined,
   images: ImageContext,
+  /** The user's entitlements (REST home; left out where the caller did not read them). */
+  entitlements?: Entitlement[],
 ): Record<string, unknown> {
   const ownSpace = personalSpaceId(reads.user.id);
   // Every user has a personal space; it is created lazily on first sync, so show it before that.
@@ -54,6 +57,7 @@ export function assembleHome(
     })),
     recent,
     unreadCount: reads.unreadCount,
+    ...(entitlements ? { entitlements } : {}),
     config: { minVersion: config.minVersion, flags: config.flags },
   };
 }
@@ -73,5 +77,9 @@ export const HOME_FIELD_SHAPE = {
     identity: ["space", "collection", "key", "version"],
   },
   unreadCount: true,
+  entitlements: {
+    keys: ["id", "active", "source", "productId", "expiresAt", "willRenew", "inGracePeriod", "updatedAt"],
+    identity: ["id"],
+  },
   config: { keys: ["minVersion", "flags"] },
 } as const;

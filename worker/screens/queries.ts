@@ -7,6 +7,8 @@ import type { Db } from "../db/client";
 import { records, spaceMembers, spaces, users } from "../db/schema";
 import { unreadCountQuery } from "../push/inbox/queries";
 import { COLLECTIONS } from "../sync/collections";
+import { userPurchasesQuery } from "../entitlements/queries/home";
+import type { PurchaseRecord } from "../entitlements/derive";
 
 export interface HomeReads {
   user: { id: string; email: string | null; anonymous: boolean } | undefined;
@@ -73,6 +75,13 @@ export function homeReadsOf([userRows, spaceRows, recentRows, unreadRows]: HomeR
   };
 }
 
-export async function readHome(db: Db, userId: string, limit: number): Promise<HomeReads> {
-  return homeReadsOf(await db.batch(homeQueries(db, userId, limit)));
+/** The REST home screen's reads, the user's purchases included (for `entitlements`), in one batch. */
+export async function readHome(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<HomeReads & { purchases: PurchaseRecord[] }> {
+  const [q0, q1, q2, q3] = homeQueries(db, userId, limit);
+  const [r0, r1, r2, r3, purchases] = await db.batch([q0, q1, q2, q3, userPurchasesQuery(db, userId)]);
+  return { ...homeReadsOf([r0, r1, r2, r3]), purchases };
 }

@@ -5,3 +5,4 @@ export * from "./config";
 export * from "./sync";
 export * from "./push";
 export * from "./console";
+export * from "./entitlements";

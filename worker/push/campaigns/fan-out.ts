@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client";
+import { productCatalog, productsGranting } from "../../entitlements/catalog";
 import { addToInbox } from "../inbox/queries";
 import { tokenFingerprint } from "../ownership";
 import { chunk, DEVICES_PER_JOB, enqueueJobs } from "./jobs";
@@ -12,6 +13,8 @@ import type { CampaignTarget } from "./schema";
 export interface FanOutSinks {
   db: Db;
   queue: Queue;
+  /** The ENTITLEMENTS var, for `target.entitlements` (products granting them). */
+  entitlements?: string;
 }
 
 /** Rows read per page, from `devices` when planning and from the ledger when dispatching. */
@@ -34,9 +37,13 @@ export async function planDeliveries(
   const { db } = sinks;
   const buckets = new Set<string>();
   let after: string | null = null;
+  const target = campaign.target as CampaignTarget;
+  const entitlementProducts = target.entitlements
+    ? productsGranting(productCatalog(sinks.entitlements), target.entitlements)
+    : undefined;
   do {
     if (stop()) break;
-    const page = await targetPage(db, campaign.target as CampaignTarget, after, PAGE_SIZE);
+    const page = await targetPage(db, target, after, PAGE_SIZE, { entitlementProducts, now });
     // Who each push is meant for and the token it was planned with: the send re-checks both.
     const rows = await Promise.all(
       page.devices.map(async (d) => ({

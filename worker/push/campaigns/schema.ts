@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { parseRange } from "../../lib/semver";
 import { strictRecord } from "../../lib/strict-record";
+import { ENTITLEMENT_ID } from "../../entitlements/catalog";
 import { MAX_TTL_SECONDS } from "../providers/provider";
 
 /**
@@ -36,6 +37,12 @@ const campaignTargetSchema = z.strictObject({
     )
     .min(1)
     .max(100)
+    .optional(),
+  /** Users holding any of these entitlements, active when the campaign fans out (ENTITLEMENTS ids). */
+  entitlements: z
+    .array(z.string().regex(ENTITLEMENT_ID, "entitlement ids are 1..64 of A-Z a-z 0-9 _ . -"))
+    .min(1)
+    .max(50)
     .optional(),
 });
 export type CampaignTarget = z.infer<typeof campaignTargetSchema>;

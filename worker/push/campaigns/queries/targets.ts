@@ -20,7 +20,7 @@ const jsonList = (values: readonly string[]) => JSON.stringify(values);
  * (`IN (SELECT value FROM json_each(?))`), so no statement ever nears D1's 100 bound
  * parameters however long the lists are, and no user input is spliced into SQL text.
  */
-function targetWhere(target: CampaignTarget): SQL {
+function targetWhere(target: CampaignTarget, options: TargetOptions): SQL {
   const conditions: (SQL | undefined)[] = [
     isNotNull(devices.pushToken),
     isNotNull(devices.pushProvider),
@@ -48,6 +48,17 @@ function targetWhere(target: CampaignTarget): SQL {
         WHERE ${norm} = l.value OR substr(${norm}, 1, length(l.value) + 1) = l.value || '-')`,
     );
   }
+  if (target.entitlements) {
+    // The entitlement's products (ENTITLEMENTS), held through a purchase that grants access now:
+    // the same rule as worker/entitlements/derive.ts isActive, in SQL.
+    const products = jsonList(options.entitlementProducts ?? []);
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM purchases p WHERE p.user_id = ${devices.userId}
+        AND p.replaced_by IS NULL AND p.state IN ('active', 'grace_period')
+        AND (p.expires_at IS NULL OR p.expires_at > ${options.now ?? Date.now()})
+        AND p.product_id IN (SELECT value FROM json_each(${products})))`,
+    );
+  }
   if (target.appVersion) {
     const range = parseRange(target.appVersion);
     // Validation rejects invalid ranges; should one slip through, it matches nothing.
@@ -65,6 +76,14 @@ function targetWhere(target: CampaignTarget): SQL {
   return and(...conditions) ?? sql`1`;
 }
 
+/** What the target's SQL needs from outside the target itself. */
+export interface TargetOptions {
+  /** The products granting the target's entitlements (from ENTITLEMENTS); none: nobody matches. */
+  entitlementProducts?: readonly string[];
+  /** When entitlements must be active (ms). */
+  now?: number;
+}
+
 interface TargetPage {
   devices: TargetedDevice[];
   /** The last device id the SQL page read (even if filtered out in code), or null at the end. */
@@ -77,6 +96,7 @@ export async function targetPage(
   target: CampaignTarget,
   after: string | null,
   limit: number,
+  options: TargetOptions = {},
 ): Promise<TargetPage> {
   const rows = await db
     .select({
@@ -87,7 +107,7 @@ export async function targetPage(
       appVersion: devices.appVersion,
     })
     .from(devices)
-    .where(and(targetWhere(target), after === null ? undefined : gt(devices.id, after)))
+    .where(and(targetWhere(target, options), after === null ? undefined : gt(devices.id, after)))
     .orderBy(asc(devices.id))
     .limit(limit);
   const range = target.appVersion;

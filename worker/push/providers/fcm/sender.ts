@@ -13,7 +13,8 @@ import {
   type SendOutcome,
   visibleText,
 } from "../provider";
-import { FcmAuthError, readServiceAccount } from "./access-token";
+import { GoogleAuthError } from "../../../google/service-account-token";
+import { readFcmServiceAccount } from "./access-token";
 import { getFcmAccessToken, refreshAfterUnauthorized } from "./credentials-client";
 
 /** FCM HTTP v1 `messages:send`; iOS devices registered with `pushProvider: "fcm"` come through here too. */
@@ -58,7 +59,7 @@ export function createFcmSender(env: Env): PushSender {
     async send(target, message, attempt) {
       let account;
       try {
-        account = readServiceAccount(env.FCM_SERVICE_ACCOUNT);
+        account = readFcmServiceAccount(env.FCM_SERVICE_ACCOUNT);
       } catch (error) {
         return authFailure(error, attempt);
       }
@@ -111,7 +112,7 @@ async function postOnce(
 }
 
 function authFailure(error: unknown, attempt: number): SendOutcome {
-  if (error instanceof FcmAuthError && !error.retryable) {
+  if (error instanceof GoogleAuthError && !error.retryable) {
     console.error(
       JSON.stringify({ level: "error", message: "FCM auth configuration", error: error.message }),
     );
