@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleCookie } from "./console-helpers";
 import { fetchJson, type StartedWorker, startWorker } from "./start-worker";
 
 // The "done when" demo flow, over real sockets: a user buys "pro" (the app's report, then the
@@ -117,6 +118,17 @@ describe("entitlements end to end", () => {
     ]);
     expect((await flags()).proBadge).toBe(true);
 
+    // Support sees the same on the user's record in the console.
+    const cookie = await consoleCookie(worker);
+    const record = async () => {
+      const html = await (
+        await fetch(`${worker.url}/console/users/${userId}`, { headers: { Cookie: cookie } })
+      ).text();
+      const table = /<table id="entitlements">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? "";
+      return table.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    };
+    expect(await record()).toMatch(/pro active App Store com\.example\.pro\.monthly/);
+
     // The phone was woken with a silent push (the fake APNs got it).
     const pushes = await waitFor("the entitlements push", async () => {
       const list = await control<{ payload: { type?: string } }[]>(
@@ -142,6 +154,8 @@ describe("entitlements end to end", () => {
       );
       return list.filter((d) => d.payload.type === "entitlements").length >= 2 ? true : undefined;
     });
+
+    expect(await record()).toMatch(/pro inactive App Store com\.example\.pro\.monthly/);
 
     // Every step is on the QA page.
     const page = await (await fetch(`${worker.fakes.controlUrl}/`)).text();

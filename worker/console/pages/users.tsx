@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { audit, consoleActor } from "../../audit/record";
 import { endSession } from "../../auth/session";
+import { listEntitlements } from "../../entitlements/ledger";
 import type { AppEnv } from "../../env";
 import type { FormFields } from "../guard";
 import { Layout, utc } from "../layout";
@@ -73,10 +74,12 @@ function tokenState(d: {
 export async function userPage(c: Context<AppEnv>, session: ConsoleSession, params: Record<string, string>) {
   const user = await getUserById(c.var.db, params.id ?? "");
   if (!user) return notFoundPage(c, "No such user", session.csrfToken);
-  const [identities, sessions, devices] = await Promise.all([
+  const [identities, sessions, devices, entitlements] = await Promise.all([
     userIdentities(c.var.db, user.id),
     userSessions(c.var.db, user.id),
     userDevices(c.var.db, user.id),
+    // The same derivation GET /v1/entitlements answers with: support sees what the app sees.
+    listEntitlements({ env: c.env, d1: c.var.d1 }, user.id),
   ]);
   const pushes = await Promise.all(devices.map((d) => devicePushes(c.var.db, d.id)));
   const now = Date.now();
@@ -110,8 +113,40 @@ export async function userPage(c: Context<AppEnv>, session: ConsoleSession, para
       </section>
       <section aria-labelledby="entitlements-h">
         <h2 id="entitlements-h">Entitlements</h2>
-        {/* Filled in when issue 12's entitlement tables are merged. */}
-        <p id="entitlements">—</p>
+        {entitlements.length === 0 ? (
+          <p id="entitlements">None.</p>
+        ) : (
+          <div class="table-wrap">
+            <table id="entitlements">
+              <thead>
+                <tr>
+                  <th scope="col">Entitlement</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Store</th>
+                  <th scope="col">Product</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Renews</th>
+                  <th scope="col">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entitlements.map((e) => (
+                  <tr>
+                    <td>{e.id}</td>
+                    <td>{e.active ? (e.inGracePeriod ? "active (grace period)" : "active") : "inactive"}</td>
+                    <td>{e.source === "app_store" ? "App Store" : "Google Play"}</td>
+                    <td>
+                      <code>{e.productId}</code>
+                    </td>
+                    <td>{e.expiresAt === undefined ? "—" : utc(e.expiresAt)}</td>
+                    <td>{e.willRenew ? "yes" : "no"}</td>
+                    <td>{utc(e.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
       <section aria-labelledby="sessions-h">
         <h2 id="sessions-h">Sessions</h2>
