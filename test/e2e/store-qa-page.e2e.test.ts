@@ -42,16 +42,18 @@ describe("the QA page's store buttons", () => {
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`${worker.fakes.controlUrl}/`);
-      await page.getByLabel("User id").fill(user.id);
-      await page.getByLabel("Webhook").fill(`${worker.url}/v1/webhooks/app-store`);
+      // Scoped to the App Store's form: the page may carry other stores' forms with the same labels.
+      const form = page.getByRole("form", { name: "App Store purchase" });
+      await form.getByLabel("User id").fill(user.id);
+      await form.getByLabel("Webhook").fill(`${worker.url}/v1/webhooks/app-store`);
 
-      await page.getByRole("button", { name: "Purchase" }).click();
+      await form.getByRole("button", { name: "Purchase", exact: true }).click();
       await expect
         .poll(() => page.locator("#store-result").textContent())
         .toBe("SUBSCRIBED/INITIAL_BUY → webhook 200");
       expect(await pro()).toEqual([expect.objectContaining({ id: "pro", active: true })]);
 
-      await page.getByRole("button", { name: "Refund" }).click();
+      await form.getByRole("button", { name: "Refund", exact: true }).click();
       await expect.poll(() => page.locator("#store-result").textContent()).toBe("REFUND → webhook 200");
       expect(await pro()).toEqual([expect.objectContaining({ id: "pro", active: false })]);
 
