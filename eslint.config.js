@@ -55,6 +55,8 @@ export const PURE_MODULES = [
   "worker/config/{flags,schema}.ts",
   "worker/auth/{jwt,keys,oidc,refresh}.ts",
   "worker/push/**/{schedule,local-time,payload,classify}.ts",
+  "worker/entitlements/{derive,catalog,store-event}.ts",
+  "worker/entitlements/apple/{der,x509,signed-data,map,payloads,messages,root-g3}.ts",
 ];
 
 const WORKER = ["nodeFs", "durableObjects", "drizzle", "test"];

@@ -12,7 +12,7 @@ export function renderStoreForm(defaultWebhookUrl: string): string {
   return `<section id="store">
 <h2>App Store purchases</h2>
 <p class="hint">Fires a signed App Store Server Notification v2 at the webhook. Buy first; the other buttons act on the user's newest purchase.</p>
-<form id="store-form">
+<form id="store-form" aria-label="App Store purchase">
   <label>User id <input id="store-user" name="userId" size="38" required></label>
   <label>Product <input id="store-product" name="productId" value="com.example.pro.monthly" size="28"></label>
   <label>Webhook <input id="store-webhook" name="webhookUrl" value="${escapeHtml(defaultWebhookUrl)}" size="44"></label>

@@ -9,6 +9,7 @@ import {
   currentTransaction,
   deliver,
   entitlementsOf,
+  postWebhook as postWebhookRaw,
   pro,
   reportPurchase,
   signedInUser,
@@ -150,6 +151,23 @@ describe("App Store purchases: the app's report and the store's notification", (
         "APP_REPORT",
         "SUBSCRIBED",
       ]);
+    }
+  });
+
+  it("arriving at the same moment, they still make one purchase and one entitlement", async () => {
+    for (let i = 0; i < 3; i++) {
+      const user = await anonymousUser();
+      const sale = await storeAction("purchase", { userId: user.userId, productId: PRO_MONTHLY });
+      const [report, webhook] = await Promise.all([
+        reportPurchase(user, sale.signedTransaction),
+        postWebhookRaw(sale.signedPayload),
+      ]);
+      expect([report.status, webhook.status]).toEqual([200, 200]);
+      const rows = await env.DB.prepare("SELECT state, user_id FROM purchases WHERE user_id = ?")
+        .bind(user.userId)
+        .all();
+      expect(rows.results).toEqual([{ state: "active", user_id: user.userId }]);
+      expect(await entitlementsOf(user)).toEqual([expect.objectContaining({ id: "pro", active: true })]);
     }
   });
 
@@ -339,5 +357,32 @@ describe("App Store notifications: replays and reordering", () => {
     // No API key round trip can help here: the status lookup says refunded too.
     expect((await reportPurchase(user, old.signedTransaction)).status).toBe(200);
     expect(await pro(user)).toMatchObject({ active: false });
+  });
+});
+
+describe("the user's record", () => {
+  it("shows entitlements, purchases and every step that touched them, newest first", async () => {
+    const { entitlementRecord } = await import("../../worker/entitlements/record");
+    const user = await anonymousUser();
+    const sale = await storeAction("purchase", { userId: user.userId, productId: PRO_MONTHLY });
+    expect((await reportPurchase(user, sale.signedTransaction)).status).toBe(200);
+    await deliver(sale);
+    await deliver(await storeAction("refund", { originalTransactionId: sale.originalTransactionId }));
+    const record = await entitlementRecord({ env, d1: env.DB }, user.userId);
+    expect(record.entitlements).toEqual([expect.objectContaining({ id: "pro", active: false })]);
+    expect(record.purchases).toEqual([
+      expect.objectContaining({
+        purchaseId: sale.originalTransactionId,
+        state: "refunded",
+        userId: user.userId,
+      }),
+    ]);
+    // The report read the current state from the App Store Server API, signed after the
+    // SUBSCRIBED notification was: that notification, arriving later, is older news.
+    expect(record.notices.map((n) => [n.type, n.outcome])).toEqual([
+      ["REFUND", "applied"],
+      ["SUBSCRIBED", "stale"],
+      ["APP_REPORT", "applied"],
+    ]);
   });
 });

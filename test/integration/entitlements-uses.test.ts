@@ -12,14 +12,7 @@ import {
   reportPurchase,
   storeAction,
 } from "./entitlements-helpers";
-import {
-  createCampaign,
-  ledger,
-  registerDevice,
-  visible,
-  waitFor,
-  waitUntilSent,
-} from "./push-campaign-helpers";
+import { createCampaign, ledger, registerDevice, visible, waitUntilSent } from "./push-campaign-helpers";
 
 const platforms = {
   ios: { minVersion: "1.0.0", storeUrl: "https://apps.apple.com/app/id1" },

@@ -72,6 +72,18 @@ describe("verifyAppleJws", () => {
     expect((error as AppleVerificationError).reason).toBe(REASONS[forgery]);
   });
 
+  it("never reuses a remembered chain once its root is no longer pinned", async () => {
+    const jws = signAppStoreJws(chain, payload());
+    await expect(verifyAppleJws(jws, roots)).resolves.toBeTruthy();
+    await expect(verifyAppleJws(jws, pemToDer(APPLE_ROOT_CA_G3_PEM))).rejects.toThrow("root is not pinned");
+  });
+
+  it("checks each message's date against a remembered chain", async () => {
+    await expect(verifyAppleJws(signAppStoreJws(chain, payload()), roots)).resolves.toBeTruthy();
+    const old = signAppStoreJws(chain, payload({ signedDate: Date.now() - 3 * 365 * 24 * 3600 * 1000 }));
+    await expect(verifyAppleJws(old, roots)).rejects.toThrow("not valid at the signed date");
+  });
+
   it("refuses a message dated outside the certificates' validity", async () => {
     const old = signAppStoreJws(chain, payload({ signedDate: Date.now() - 3 * 365 * 24 * 3600 * 1000 }));
     await expect(verifyAppleJws(old, roots)).rejects.toThrow("not valid at the signed date");

@@ -81,9 +81,14 @@ export async function applyStoreEvent(
         ? await readPurchase(ctx.d1, event.store, event.replacesPurchaseId)
         : null;
     const owner = await decideOwner(ctx.d1, event, existing, replaced, options.reporter);
-    const before = owner ? await listUserPurchases(ctx.d1, owner) : [];
 
     const fresh = !existing || event.signedAt >= existing.signedAt;
+    if (existing && !fresh && existing.userId === owner) {
+      // Older news about a purchase whose owner is already known: nothing to write.
+      const entitlements = owner ? await listEntitlements(ctx, owner) : [];
+      return { outcome: "stale", purchaseId: event.purchaseId, userId: owner, entitlements, changed: false };
+    }
+    const before = owner ? await listUserPurchases(ctx.d1, owner) : [];
     const write = { event, userId: owner, now };
     const statement = existing
       ? updatePurchaseStatement(ctx.d1, write, existing, fresh)

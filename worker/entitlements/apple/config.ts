@@ -11,13 +11,21 @@ export interface AppStoreConfig {
   roots: Uint8Array[];
 }
 
+/** The vars it reads (a structural subset of Env, so Node tools can pass plain objects). */
+export interface AppStoreVars {
+  APPSTORE_BUNDLE_ID?: string;
+  APPSTORE_APP_APPLE_ID?: string;
+  APPSTORE_ENVIRONMENT?: string;
+  APPSTORE_ROOT_CERTS?: string;
+}
+
 let cached: { key: string; config: AppStoreConfig } | undefined;
 
 /**
  * The App Store configuration, parsed once per isolate per value. Null when the deployment is
  * not set up for the App Store (no bundle id): every App Store message is then refused.
  */
-export function appStoreConfig(env: Env): AppStoreConfig | null {
+export function appStoreConfig(env: AppStoreVars): AppStoreConfig | null {
   const key = [
     env.APPSTORE_BUNDLE_ID,
     env.APPSTORE_APP_APPLE_ID,

@@ -28,8 +28,9 @@ const MAX_FUTURE_SKEW_MS = 5 * 60_000;
  *    SHA-256/384);
  * 6. the JWS is signed by the leaf's key (jose's compactVerify, ES256 only — a swapped alg fails).
  *
- * The payload is read before the signature is checked only to learn the date to check validity
- * at; nothing from it is returned unless every step passes.
+ * Steps 2, 3 and 5 depend only on the certificates, so a chain that passed is remembered per
+ * isolate (`verifiedChain`). The payload is read before the signature is checked only to learn
+ * the date to check validity at; nothing from it is returned unless every step passes.
  */
 export async function verifyAppleJws(
   jws: string,
@@ -49,13 +50,55 @@ export async function verifyAppleJws(
   if (!Array.isArray(x5c) || x5c.length !== 3)
     throw new AppleVerificationError("x5c must hold three certificates");
 
-  let chain: Certificate[];
+  const signedDate = unverifiedSignedDate(jws);
+  if (signedDate > now + MAX_FUTURE_SKEW_MS) throw new AppleVerificationError("signed in the future");
+  const chain = await verifiedChain(x5c.map(String), roots);
+  if (signedDate < chain.validFrom || signedDate > chain.validTo)
+    throw new AppleVerificationError("certificate not valid at the signed date");
+
+  let payload: Uint8Array;
   try {
-    chain = x5c.map((b64) => parseCertificate(base64ToBytes(String(b64))));
+    ({ payload } = await compactVerify(jws, chain.leafKey, { algorithms: ["ES256"] }));
+  } catch {
+    throw new AppleVerificationError("signature invalid");
+  }
+  const parsed: unknown = JSON.parse(new TextDecoder().decode(payload));
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new AppleVerificationError("payload is not an object");
+  return parsed as Record<string, unknown>;
+}
+
+/** A chain that passed every check that does not depend on the message: its leaf key and common validity. */
+interface VerifiedChain {
+  leafKey: Awaited<ReturnType<typeof importEcKey>>;
+  validFrom: number;
+  validTo: number;
+  /** The pinned root it ended at (re-checked against the configured roots on every hit). */
+  root: Uint8Array;
+}
+
+/**
+ * Verified chains, per isolate, keyed by the exact x5c text (Apple signs months of messages with
+ * one leaf): checking a chain is six ECDSA verifications, four of them P-384, so a hit saves most
+ * of a notification's CPU. Only chains that passed are kept, as values (never in-flight
+ * promises); a hit's root must still be one of the configured roots, so a configuration change
+ * never reuses a verdict. The validity date is still checked against each message.
+ */
+const chains = new Map<string, VerifiedChain>();
+const MAX_CHAINS = 16;
+
+async function verifiedChain(x5c: string[], roots: readonly Uint8Array[]): Promise<VerifiedChain> {
+  const key = x5c.join(".");
+  const hit = chains.get(key);
+  if (hit && roots.some((r) => equalBytes(r, hit.root))) return hit;
+
+  let parsed: Certificate[];
+  try {
+    parsed = x5c.map((b64) => parseCertificate(base64ToBytes(b64)));
   } catch {
     throw new AppleVerificationError("unreadable certificate");
   }
-  const [leaf, intermediate, root] = chain as [Certificate, Certificate, Certificate];
+  const [leaf, intermediate, root] = parsed as [Certificate, Certificate, Certificate];
   if (!roots.some((r) => equalBytes(r, root.der))) throw new AppleVerificationError("root is not pinned");
   if (!leaf.extensions.has(OID.appleReceiptSigning))
     throw new AppleVerificationError("leaf lacks Apple's OID");
@@ -64,14 +107,6 @@ export async function verifyAppleJws(
   if (!intermediate.isCa || !root.isCa) throw new AppleVerificationError("issuer is not a CA");
   if (!equalBytes(leaf.issuer, intermediate.subject) || !equalBytes(intermediate.issuer, root.subject))
     throw new AppleVerificationError("names do not chain");
-
-  const signedDate = unverifiedSignedDate(jws);
-  if (signedDate > now + MAX_FUTURE_SKEW_MS) throw new AppleVerificationError("signed in the future");
-  for (const cert of chain) {
-    if (signedDate < cert.notBefore || signedDate > cert.notAfter)
-      throw new AppleVerificationError("certificate not valid at the signed date");
-  }
-
   try {
     if (!(await isSignedBy(intermediate, root)) || !(await isSignedBy(leaf, intermediate)))
       throw new AppleVerificationError("chain signature invalid");
@@ -80,18 +115,15 @@ export async function verifyAppleJws(
     throw new AppleVerificationError("chain signature unreadable");
   }
   if (leaf.curve !== OID.p256) throw new AppleVerificationError("leaf key is not P-256");
-
-  let payload: Uint8Array;
-  try {
-    const key = await importEcKey(leaf);
-    ({ payload } = await compactVerify(jws, key, { algorithms: ["ES256"] }));
-  } catch {
-    throw new AppleVerificationError("signature invalid");
-  }
-  const parsed: unknown = JSON.parse(new TextDecoder().decode(payload));
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    throw new AppleVerificationError("payload is not an object");
-  return parsed as Record<string, unknown>;
+  const verified: VerifiedChain = {
+    leafKey: await importEcKey(leaf),
+    validFrom: Math.max(leaf.notBefore, intermediate.notBefore, root.notBefore),
+    validTo: Math.min(leaf.notAfter, intermediate.notAfter, root.notAfter),
+    root: root.der,
+  };
+  if (chains.size >= MAX_CHAINS) chains.clear();
+  chains.set(key, verified);
+  return verified;
 }
 
 /** The payload's `signedDate` (ms), read without trusting it: only to pick the validity date. */
