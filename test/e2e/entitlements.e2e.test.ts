@@ -156,6 +156,11 @@ describe("entitlements end to end", () => {
     });
 
     expect(await record()).toMatch(/pro inactive App Store com\.example\.pro\.monthly/);
+    const trail = await (
+      await fetch(`${worker.url}/console/users/${userId}`, { headers: { Cookie: cookie } })
+    ).text();
+    const notices = /<table id="store-notices">([\s\S]*?)<\/table>/.exec(trail)?.[1] ?? "";
+    for (const step of ["APP_REPORT", "SUBSCRIBED/INITIAL_BUY", "REFUND"]) expect(notices).toContain(step);
 
     // Every step is on the QA page.
     const page = await (await fetch(`${worker.fakes.controlUrl}/`)).text();

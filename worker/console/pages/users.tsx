@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { audit, consoleActor } from "../../audit/record";
 import { endSession } from "../../auth/session";
-import { listEntitlements } from "../../entitlements/ledger";
+import { entitlementRecord } from "../../entitlements/record";
 import type { AppEnv } from "../../env";
 import type { FormFields } from "../guard";
 import { Layout, utc } from "../layout";
@@ -74,12 +74,13 @@ function tokenState(d: {
 export async function userPage(c: Context<AppEnv>, session: ConsoleSession, params: Record<string, string>) {
   const user = await getUserById(c.var.db, params.id ?? "");
   if (!user) return notFoundPage(c, "No such user", session.csrfToken);
-  const [identities, sessions, devices, entitlements] = await Promise.all([
+  const [identities, sessions, devices, purchases] = await Promise.all([
     userIdentities(c.var.db, user.id),
     userSessions(c.var.db, user.id),
     userDevices(c.var.db, user.id),
-    // The same derivation GET /v1/entitlements answers with: support sees what the app sees.
-    listEntitlements({ env: c.env, d1: c.var.d1 }, user.id),
+    // The same derivation GET /v1/entitlements answers with (support sees what the app sees), and
+    // the store notifications and app reports behind it.
+    entitlementRecord({ env: c.env, d1: c.var.d1 }, user.id, 20),
   ]);
   const pushes = await Promise.all(devices.map((d) => devicePushes(c.var.db, d.id)));
   const now = Date.now();
@@ -113,7 +114,7 @@ export async function userPage(c: Context<AppEnv>, session: ConsoleSession, para
       </section>
       <section aria-labelledby="entitlements-h">
         <h2 id="entitlements-h">Entitlements</h2>
-        {entitlements.length === 0 ? (
+        {purchases.entitlements.length === 0 ? (
           <p id="entitlements">None.</p>
         ) : (
           <div class="table-wrap">
@@ -130,7 +131,7 @@ export async function userPage(c: Context<AppEnv>, session: ConsoleSession, para
                 </tr>
               </thead>
               <tbody>
-                {entitlements.map((e) => (
+                {purchases.entitlements.map((e) => (
                   <tr>
                     <td>{e.id}</td>
                     <td>{e.active ? (e.inGracePeriod ? "active (grace period)" : "active") : "inactive"}</td>
@@ -141,6 +142,37 @@ export async function userPage(c: Context<AppEnv>, session: ConsoleSession, para
                     <td>{e.expiresAt === undefined ? "—" : utc(e.expiresAt)}</td>
                     <td>{e.willRenew ? "yes" : "no"}</td>
                     <td>{utc(e.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <h3>Store messages</h3>
+        {purchases.notices.length === 0 ? (
+          <p id="store-notices">None.</p>
+        ) : (
+          <div class="table-wrap">
+            <table id="store-notices">
+              <thead>
+                <tr>
+                  <th scope="col">Received</th>
+                  <th scope="col">Store</th>
+                  <th scope="col">Message</th>
+                  <th scope="col">Signed</th>
+                  <th scope="col">Verified</th>
+                  <th scope="col">Outcome</th>
+                </tr>
+              </thead>
+              <tbody>
+                {purchases.notices.map((n) => (
+                  <tr>
+                    <td>{utc(n.receivedAt)}</td>
+                    <td>{n.store === "app_store" ? "App Store" : "Google Play"}</td>
+                    <td>{n.subtype ? `${n.type}/${n.subtype}` : n.type}</td>
+                    <td>{utc(n.signedAt)}</td>
+                    <td>{n.verified ? "yes" : "no"}</td>
+                    <td>{n.outcome ?? "—"}</td>
                   </tr>
                 ))}
               </tbody>
