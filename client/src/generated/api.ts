@@ -117,6 +117,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/push/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How many devices a campaign target reaches now
+         * @description The same target as `POST /v1/push/campaigns` and the same query its fan-out runs: devices with a live push token that match every criterion. Nothing is stored or sent.
+         */
+        post: operations["countPushAudience"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/anonymous": {
         parameters: {
             query?: never;
@@ -200,7 +220,7 @@ export type paths = {
         };
         /**
          * Remote config and feature flags for this device
-         * @description Evaluated for the caller's X-Platform, X-App-Version, first Accept-Language locale and (for percentage rollouts) user. Callers without an access token never match percentage rules. Open to outdated apps too: it is how they learn the minimum version and store URL.
+         * @description Evaluated for the caller's X-Platform, X-App-Version, first Accept-Language locale and (for percentage rollouts and entitlement rules) user. Callers without an access token never match percentage or entitlement rules. Open to outdated apps too: it is how they learn the minimum version and store URL.
          */
         get: operations["getConfig"];
         put?: never;
@@ -244,6 +264,26 @@ export type paths = {
         post?: never;
         /** Unregister a device (it stops receiving pushes) */
         delete: operations["deleteDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's entitlements (App Store and Google Play purchases, verified)
+         * @description One entry per entitlement any of the caller's purchases grants (ENTITLEMENTS maps products to entitlements), active or not. A silent push with data.type = "entitlements" says when to read again.
+         */
+        get: operations["listEntitlements"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -297,6 +337,46 @@ export type paths = {
         put?: never;
         /** Mark an inbox entry read (idempotent) */
         post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/purchases/app-store": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report an App Store purchase right after it completes (StoreKit 2 signedTransaction)
+         * @description The transaction is verified like a store notification and linked to the caller. Set the purchase's appAccountToken to the Outpost user id so the store's own notifications find the user too. A purchase already linked to another user is 409 purchase_owned_elsewhere and nothing changes.
+         */
+        post: operations["reportAppStorePurchase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/purchases/play": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a Google Play purchase right after it completes
+         * @description The purchase token is looked up with the Play Developer API (subscription, else one-time product), linked to the caller and acknowledged. Set obfuscatedExternalAccountId to the Outpost user id at purchase time so Google's notifications find the user too. A purchase already linked to another user is 409 purchase_owned_elsewhere and nothing changes.
+         */
+        post: operations["reportPlayPurchase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -522,10 +602,56 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/app-store": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * App Store Server Notifications v2 (set this URL in App Store Connect)
+         * @description Verified end to end (x5c chain of three to the pinned Apple root, Apple's OIDs, ES256, bundle id, environment, app Apple id). 200 only once the notification is durably recorded and applied; a replay (same notificationUUID) is 200 with nothing applied again; anything unverifiable is 401 with nothing stored. Reads and writes the primary.
+         */
+        post: operations["appStoreNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/play": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Google Play real-time developer notifications (the Pub/Sub push subscription's endpoint)
+         * @description Authenticated Pub/Sub push: the bearer is a Google-signed OIDC token (RS256, iss accounts.google.com, aud PLAY_PUBSUB_AUDIENCE, email PLAY_PUBSUB_SERVICE_ACCOUNT_EMAIL, email_verified). The purchase is looked up with the Play Developer API and acknowledged when needed. 200 only once durably recorded (a replay of a messageId is 200 with nothing applied again); 401 with nothing stored when the bearer does not verify; 503 when Google Play could not be reached (Pub/Sub retries). Reads the primary.
+         */
+        post: operations["playNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        AppStoreNotification: {
+            signedPayload: string;
+        };
+        AppStorePurchaseReport: {
+            signedTransaction: string;
+        };
         Device: {
             appVersion: string | null;
             createdAt: number;
@@ -584,6 +710,23 @@ export type components = {
             timezone?: string | null;
             topics?: string[];
         };
+        Entitlement: {
+            active: boolean;
+            /** @description When access ends unless renewed (ms); in a grace period, the grace period's end */
+            expiresAt?: number;
+            /** @example pro */
+            id: string;
+            inGracePeriod: boolean;
+            /** @example com.example.pro.monthly */
+            productId: string;
+            /** @enum {string} */
+            source: "app_store" | "play";
+            updatedAt: number;
+            willRenew: boolean;
+        };
+        Entitlements: {
+            entitlements: components["schemas"]["Entitlement"][];
+        };
         Flag: {
             default: components["schemas"]["FlagValue"];
             /** @default [] */
@@ -592,6 +735,13 @@ export type components = {
         FlagRule: {
             /** @example >=3.2.0 */
             appVersion?: string;
+            /**
+             * @description Matches a signed-in user holding any of these active entitlements; callers without a token never match
+             * @example [
+             *       "pro"
+             *     ]
+             */
+            entitlements?: string[];
             locales?: string[];
             percent?: number;
             platforms?: ("ios" | "android")[];
@@ -645,6 +795,21 @@ export type components = {
                 };
                 minVersion?: string | null;
             };
+            /** @description As GET /v1/entitlements */
+            entitlements?: {
+                active?: boolean;
+                /** @description When access ends unless renewed (ms); in a grace period, the grace period's end */
+                expiresAt?: number;
+                /** @example pro */
+                id?: string;
+                inGracePeriod?: boolean;
+                /** @example com.example.pro.monthly */
+                productId?: string;
+                /** @enum {string} */
+                source?: "app_store" | "play";
+                updatedAt?: number;
+                willRenew?: boolean;
+            }[];
             recent?: ({
                 collection: string;
                 key: string;
@@ -673,10 +838,29 @@ export type components = {
             /** @example https://apps.apple.com/app/id1 */
             storeUrl: string;
         };
+        PlayPubSubPush: {
+            message: {
+                attributes?: {
+                    [key: string]: string;
+                };
+                data: string;
+                messageId?: string;
+                publishTime?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            subscription?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        PlayPurchaseReport: {
+            productId: string;
+            purchaseToken: string;
+        };
         /** @description RFC 9457 problem details (application/problem+json) */
         Problem: {
             /**
-             * @description Stable and machine-readable; branch on this, never on text. Today one of invalid_json, invalid_body, invalid_query, payload_too_large, unsupported_media_type, unauthorized, forbidden, not_found, method_not_allowed, upgrade_required, invalid_id_token, invalid_refresh_token, refresh_token_reused, mutation_gap, resync_required, conflict, device_owned_elsewhere, idempotency_conflict, precondition_failed, persisted_query_not_found, rate_limited, service_unavailable, internal. Clients should treat a code they do not know like its status.
+             * @description Stable and machine-readable; branch on this, never on text. Today one of invalid_json, invalid_body, invalid_query, payload_too_large, unsupported_media_type, unauthorized, forbidden, not_found, method_not_allowed, upgrade_required, invalid_id_token, invalid_refresh_token, refresh_token_reused, mutation_gap, resync_required, conflict, device_owned_elsewhere, purchase_owned_elsewhere, idempotency_conflict, precondition_failed, persisted_query_not_found, rate_limited, service_unavailable, internal. Clients should treat a code they do not know like its status.
              * @example invalid_body
              */
             code: string;
@@ -1230,6 +1414,98 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description service_unavailable: the Analytics Engine SQL API did not answer (production) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countPushAudience: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    target: {
+                        appVersion?: string;
+                        deviceIds?: string[];
+                        entitlements?: string[];
+                        locales?: string[];
+                        platforms?: ("ios" | "android")[];
+                        topics?: string[];
+                        userIds?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The audience */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        devices: number;
+                    };
+                };
+            };
+            /** @description invalid_json, invalid_body or invalid_query (`errors[]` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: missing, invalid or expired credential */
+            401: {
+                headers: {
+                    /** @description Sent when the access token is the problem */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden: authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported_media_type: request bodies are application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     signInAnonymously: {
@@ -1737,6 +2013,46 @@ export interface operations {
             };
         };
     };
+    listEntitlements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entitlements */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entitlements"];
+                };
+            };
+            /** @description unauthorized: missing, invalid or expired credential */
+            401: {
+                headers: {
+                    /** @description Sent when the access token is the problem */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description upgrade_required: X-App-Version is below the platform's minimum (minVersion, storeUrl) */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+                };
+            };
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -1911,6 +2227,175 @@ export interface operations {
             };
         };
     };
+    reportAppStorePurchase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppStorePurchaseReport"];
+            };
+        };
+        responses: {
+            /** @description The caller's entitlements after the purchase */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entitlements"];
+                };
+            };
+            /** @description invalid_json, invalid_body or invalid_query (`errors[]` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: missing, invalid or expired credential */
+            401: {
+                headers: {
+                    /** @description Sent when the access token is the problem */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description purchase_owned_elsewhere: the purchase is linked to another user; nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported_media_type: request bodies are application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description upgrade_required: X-App-Version is below the platform's minimum (minVersion, storeUrl) */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+                };
+            };
+        };
+    };
+    reportPlayPurchase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlayPurchaseReport"];
+            };
+        };
+        responses: {
+            /** @description The caller's entitlements after the purchase */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entitlements"];
+                };
+            };
+            /** @description invalid_json, invalid_body or invalid_query (`errors[]` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: missing, invalid or expired credential */
+            401: {
+                headers: {
+                    /** @description Sent when the access token is the problem */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description purchase_owned_elsewhere: the purchase is linked to another user; nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported_media_type: request bodies are application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description upgrade_required: X-App-Version is below the platform's minimum (minVersion, storeUrl) */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+                };
+            };
+            /** @description service_unavailable: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createCampaign: {
         parameters: {
             query?: never;
@@ -1934,6 +2419,7 @@ export interface operations {
                     target: {
                         appVersion?: string;
                         deviceIds?: string[];
+                        entitlements?: string[];
                         locales?: string[];
                         platforms?: ("ios" | "android")[];
                         topics?: string[];
@@ -3009,6 +3495,147 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+                };
+            };
+            /** @description service_unavailable: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appStoreNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppStoreNotification"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        ok: true;
+                        replay: boolean;
+                    };
+                };
+            };
+            /** @description invalid_json, invalid_body or invalid_query (`errors[]` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the notification did not verify; nothing was stored */
+            401: {
+                headers: {
+                    /** @description Sent when the access token is the problem */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported_media_type: request bodies are application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    playNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlayPubSubPush"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        ok: true;
+                        replay: boolean;
+                    };
+                };
+            };
+            /** @description invalid_json, invalid_body or invalid_query (`errors[]` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the push's bearer did not verify; nothing was stored */
+            401: {
+                headers: {
+                    /** @description Sent when the access token is the problem */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported_media_type: request bodies are application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description service_unavailable: retry later */
