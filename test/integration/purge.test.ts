@@ -156,6 +156,45 @@ describe("the purge of expired data (Cron Trigger)", () => {
     expect((await reused.json<{ code: string }>()).code).toBe("refresh_token_reused");
   });
 
+  it("removes console sessions ended over 30 days ago and keeps live and recently ended ones", async () => {
+    const now = Date.now();
+    const consoleSession = async (expiresAt: number, revokedAt: number | null) => {
+      const idHash = crypto.randomUUID();
+      await db
+        .prepare(
+          `INSERT INTO console_sessions (id_hash, csrf_token, created_at, expires_at, revoked_at)
+           VALUES (?, 'csrf', 0, ?, ?)`,
+        )
+        .bind(idHash, expiresAt, revokedAt)
+        .run();
+      return idHash;
+    };
+    const expiredLong = await consoleSession(now - 31 * DAY, null);
+    const revokedLong = await consoleSession(now - 31 * DAY + 8 * 3_600_000, now - 31 * DAY);
+    const expiredRecent = await consoleSession(now - 2 * DAY, null);
+    const revokedRecent = await consoleSession(now + 3_600_000, now - 60_000);
+    const live = await consoleSession(now + 3_600_000, null);
+    const mine = [expiredLong, revokedLong, expiredRecent, revokedRecent, live];
+    const left = async () =>
+      (
+        await db
+          .prepare(
+            `SELECT id_hash AS id FROM console_sessions WHERE id_hash IN (${mine.map(() => "?").join(",")})`,
+          )
+          .bind(...mine)
+          .all<{ id: string }>()
+      ).results
+        .map((r) => r.id)
+        .sort();
+
+    const first = await purgeExpired(env, { now });
+    expect(first.removed.console_sessions).toBeGreaterThanOrEqual(2);
+    expect(await left()).toEqual([expiredRecent, revokedRecent, live].sort());
+    const second = await purgeExpired(env, { now });
+    expect(second.removed.console_sessions).toBe(0);
+    expect(await left()).toEqual([expiredRecent, revokedRecent, live].sort());
+  });
+
   it("removes settled ledger rows of campaigns that ended over 90 days ago, never pending or leased ones", async () => {
     const now = Date.now();
     const oldSent = await insertCampaign(

@@ -8,8 +8,8 @@ export const PERSISTED_OPERATIONS: ReadonlyMap<string, string> = new Map([
     "query Config {\n  config {\n    minVersion\n    storeUrl\n    flags\n  }\n}",
   ],
   [
-    "eaf58245ebec1d16041231898ce7ed5df25ec1394931e34bddbd54e25c7e2bf4",
-    "# The home screen, as GET /v1/screens/home answers it.\nquery Home {\n  home {\n    user {\n      id\n      email\n      anonymous\n    }\n    spaces {\n      id\n      name\n      role\n      recordCount\n    }\n    recent {\n      space\n      collection\n      key\n      version\n      title\n      done\n      dueAt\n      imageUrl\n      tags\n      body\n    }\n    unreadCount\n    config {\n      minVersion\n      flags\n    }\n  }\n}",
+    "a96a2a7326c16fbf642efea8847ad2396c55ee3ac39c0da02f6fb25c3b6cfac5",
+    "# The home screen, as GET /v1/screens/home answers it.\nquery Home {\n  home {\n    user {\n      id\n      email\n      anonymous\n    }\n    spaces {\n      id\n      name\n      role\n      recordCount\n    }\n    recent {\n      space\n      collection\n      key\n      version\n      title\n      done\n      dueAt\n      imageUrl\n      tags\n      body\n    }\n    unreadCount\n    entitlements {\n      id\n      active\n      source\n      productId\n      expiresAt\n      willRenew\n      inGracePeriod\n      updatedAt\n    }\n    config {\n      minVersion\n      flags\n    }\n  }\n}",
   ],
   [
     "7c942055864af0c05d1742ef06c2d2722d9db0a4dcfaa73cf37d0e4539ab3028",
@@ -44,7 +44,7 @@ export const PERSISTED_OPERATIONS: ReadonlyMap<string, string> = new Map([
 /** Operation name → id, for tests and tools. */
 export const PERSISTED_IDS = {
   Config: "4f7f36a7dd69cf0cd7a5123c26de74cd26826460c98d79e245fe066a55b32d48",
-  Home: "eaf58245ebec1d16041231898ce7ed5df25ec1394931e34bddbd54e25c7e2bf4",
+  Home: "a96a2a7326c16fbf642efea8847ad2396c55ee3ac39c0da02f6fb25c3b6cfac5",
   Inbox: "7c942055864af0c05d1742ef06c2d2722d9db0a4dcfaa73cf37d0e4539ab3028",
   MarkInboxItemRead: "d105ab6f26124e2bccbd192e432b75c6223a80153d6f36494f3e82796de578f0",
   Me: "c82639454e688284e546c3ffc3f6aa2c072ff23ff4c21a4c417c0e554014c90f",

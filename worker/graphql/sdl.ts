@@ -143,7 +143,25 @@ export const SDL = /* GraphQL */ `
     spaces: [HomeSpace!]!
     recent: [HomeRecord!]!
     unreadCount: Int!
+    """
+    What the user has bought, as GET /v1/entitlements answers it.
+    """
+    entitlements: [Entitlement!]!
     config: HomeConfig!
+  }
+
+  """
+  One entitlement granted by a store purchase (App Store or Google Play).
+  """
+  type Entitlement {
+    id: ID!
+    active: Boolean!
+    source: String!
+    productId: String!
+    expiresAt: Timestamp
+    willRenew: Boolean!
+    inGracePeriod: Boolean!
+    updatedAt: Timestamp!
   }
 
   type HomeSpace {

@@ -1,5 +1,6 @@
 import { SILENT_PUSH_WINDOW_MS } from "../../sync/background";
 import { countMetric, flushMetrics } from "../metrics";
+import { purgeEndedConsoleSessions } from "./queries/console-sessions";
 import { purgeSettledDeliveries } from "./queries/deliveries";
 import { purgeEndedSessions } from "./queries/sessions";
 import { purgeSilentPushLog } from "./queries/silent-push";
@@ -16,7 +17,7 @@ import { retentionMs } from "./settings";
 
 /** Rows per statement. */
 const BATCH_SIZE = 500;
-/** Rounds per kind per run: ≤ 40 × 500 = 20,000 rows of each kind a run, ≤ 160 queries. */
+/** Rounds per kind per run: ≤ 40 × 500 = 20,000 rows of each kind a run, ≤ 200 queries (5 kinds). */
 const MAX_ROUNDS = 40;
 
 interface PurgeOptions {
@@ -32,6 +33,7 @@ interface PurgeCounts {
   push_deliveries: number;
   silent_push_log: number;
   tombstones: number;
+  console_sessions: number;
 }
 
 interface PurgeReport {
@@ -58,6 +60,7 @@ export async function purgeExpired(env: Env, options: PurgeOptions = {}): Promis
     push_deliveries: 0,
     silent_push_log: 0,
     tombstones: 0,
+    console_sessions: 0,
   };
   /** A kind whose statement removes one kind of row: counted, drained while batches are full. */
   const single = (kind: keyof PurgeCounts, purge: () => Promise<number>) => () =>
@@ -81,6 +84,9 @@ export async function purgeExpired(env: Env, options: PurgeOptions = {}): Promis
       purgeSilentPushLog(db, now - SILENT_PUSH_WINDOW_MS, size),
     ),
     tombstones: single("tombstones", () => purgeTombstonesBefore(db, cutoff("tombstones"), size)),
+    console_sessions: single("console_sessions", () =>
+      purgeEndedConsoleSessions(db, cutoff("sessions"), size),
+    ),
   };
   let complete = true;
   for (const [kind, run] of Object.entries(kinds)) {
