@@ -117,6 +117,9 @@ syncRoutes.openapi(pushRoute, async (c) => {
     clientId: body.clientId,
     mutations: body.mutations.map(screenDepth),
   });
+  // The object's own D1 work joins this request's: its round trips in Server-Timing, and its
+  // commit's bookmark as the response's Outpost-Bookmark (the client reads its write next).
+  if (outcome.d1) c.var.d1.addObjectWork(outcome.d1);
   if (!outcome.ok) throw syncFailureError(outcome);
   count(c, "outpost_sync_pushes_total");
   const { lastMutationId, version, results } = outcome;
