@@ -32,6 +32,9 @@ interface Phase {
   /** Medians over the phase's responses, from Server-Timing (ms). */
   workerMs: number;
   objectD1Ms: number | null;
+  /** Connections dropped (then retried), and the first error. */
+  failures: number;
+  failure: string | undefined;
 }
 
 /** One build under test: its URL and the users signed in there. */
@@ -52,6 +55,7 @@ interface Samples {
   latencies: number[];
   worker: number[];
   objectD1: number[];
+  failures: string[];
 }
 
 /** One closed-loop client: pushes one put after another into `user`'s personal space. */
@@ -78,7 +82,16 @@ async function client(url: string, user: SignedInUser, end: number, samples: Sam
           },
         ],
       }),
+    }).catch((error: unknown) => {
+      // A connection the runtime dropped under load: counted, and the same push is sent again
+      // (a retry is safe: the server applies each mutation id once).
+      samples.failures.push(String((error as { cause?: unknown }).cause ?? error));
+      return null;
     });
+    if (!res) {
+      id--;
+      continue;
+    }
     const text = await res.text();
     if (res.status !== 200) throw new Error(`push: ${res.status} ${text.slice(0, 200)}`);
     samples.latencies.push(performance.now() - t0);
@@ -91,7 +104,7 @@ async function client(url: string, user: SignedInUser, end: number, samples: Sam
 }
 
 async function phase(url: string, users: SignedInUser[]): Promise<Phase> {
-  const samples: Samples = { latencies: [], worker: [], objectD1: [] };
+  const samples: Samples = { latencies: [], worker: [], objectD1: [], failures: [] };
   const end = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CLIENTS }, (_, c) =>
@@ -102,6 +115,8 @@ async function phase(url: string, users: SignedInUser[]): Promise<Phase> {
     ...latencySummary(samples.latencies, SECONDS),
     workerMs: median(samples.worker),
     objectD1Ms: samples.objectD1.length ? median(samples.objectD1) : null,
+    failures: samples.failures.length,
+    failure: samples.failures[0],
   };
 }
 
@@ -141,7 +156,10 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
         for (const t of order) {
           const measured = await phase(t.url, kind === "single" ? [t.owner] : t.many);
           results.get(t.name)?.[kind].push(measured);
-          h.log(`  ${t.name} ${kind}: ${fmt(measured.rps)} writes/s, p50 ${fmt(measured.p50, 1)} ms`);
+          const dropped = measured.failures ? `; ${measured.failures} dropped (${measured.failure})` : "";
+          h.log(
+            `  ${t.name} ${kind}: ${fmt(measured.rps)} writes/s, p50 ${fmt(measured.p50, 1)} ms${dropped}`,
+          );
         }
       }
     }
@@ -160,7 +178,8 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
           ratio: (m.p99 / m.p50).toFixed(1),
           note:
             `p50 ${fmt(m.p50, 1)} ms, p99 ${fmt(m.p99, 1)} ms (ratio = p99/p50); Worker ${fmt(m.workerMs, 1)} ms` +
-            `${objectD1} (medians); rounds: ${runs.map((r) => fmt(r.rps)).join(", ")}`,
+            `${objectD1} (medians); rounds: ${runs.map((r) => fmt(r.rps)).join(", ")}` +
+            `; connections dropped and retried: ${runs.map((r) => r.failures).join(", ")}`,
         });
       }
       if (before) {
