@@ -152,4 +152,27 @@ describe("SyncSpace bookmarks", () => {
       socket.close();
     }
   });
+
+  it("reports a group commit's one round trip as shared by the pushes it served, each with its bookmark", async () => {
+    const u = await anonymousUser();
+    const who = { token: u.accessToken };
+    await pushWith(who, newClientId(), [putTask(1, "warm", { title: "w", done: false })]); // loads once
+    // Pushes that arrive while a commit is in flight are committed together in the next one.
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        pushWith(who, newClientId(), [putTask(1, `k${i}`, { title: `t${i}`, done: false })]),
+      ),
+    );
+    const shared = answers.filter((a) => /do-d1;desc="[^"]*shared by \d+ pushes/.test(a.timing));
+    expect(shared.length).toBeGreaterThan(1);
+    const [one] = shared;
+    const n = Number(/shared by (\d+) pushes/.exec(one!.timing)?.[1]);
+    // Every push of that group names the same one round trip and the same commit.
+    const group = answers.filter(
+      (a) => a.timing.includes(`shared by ${n} pushes`) && a.bookmark === one!.bookmark,
+    );
+    expect(group.length).toBe(n);
+    for (const a of group)
+      expect(a.timing).toMatch(/do-d1;desc="\d+ queries, 1 round trip, primary, shared by/);
+  });
 });
