@@ -61,6 +61,8 @@ export class SyncSpace extends DurableObject<Env> {
   readonly #writes: WriteCache;
   /** The current unit of work's primary session (replaced by `#serial`; see the class comment). */
   #d1: CountedSession;
+  /** A unit of work is running in `#d1` (its round trips are being counted for its pushes). */
+  #inUnit = false;
   /** Writes run one at a time: awaiting D1 would otherwise let another request in between. */
   #tail: Promise<unknown> = Promise.resolve();
   readonly #pushQueue: QueuedPush[] = [];
@@ -76,9 +78,15 @@ export class SyncSpace extends DurableObject<Env> {
     // Keep-alives are answered by the runtime, so a hibernating object is not woken for them.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     // After a restart the cached version may trail D1 (the object died after a commit and before
-    // its own write): rebuild from D1 before serving anything.
+    // its own write): rebuild from D1 before serving anything. The bookmark of that read is where
+    // the version was seen, so a socket's first poke can name it.
     const spaceId = this.#cache.spaceId;
-    if (spaceId) ctx.blockConcurrencyWhile(() => this.#cache.ready(spaceId).catch(() => undefined));
+    if (spaceId)
+      ctx.blockConcurrencyWhile(async () => {
+        await this.#cache.ready(spaceId).catch(() => undefined);
+        const seen = newerBookmark(this.#store.getMeta("bookmark"), this.#d1.getBookmark());
+        if (seen) this.#store.setMeta("bookmark", seen);
+      });
   }
 
   // ---- RPC ----------------------------------------------------------------------------------
@@ -162,6 +170,7 @@ export class SyncSpace extends DurableObject<Env> {
     const upgrade = readSocketHeaders(request.headers);
     if (!upgrade) return new Response(null, { status: 400 });
     const { spaceId, owner } = upgrade;
+    this.#freshSession();
     await this.#cache.ready(spaceId);
     if (!(await this.#cache.role(owner.userId, spaceId))) return new Response(null, { status: 404 });
     const bookmark = newerBookmark(this.#store.getMeta("bookmark"), this.#d1.getBookmark());
@@ -184,6 +193,7 @@ export class SyncSpace extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const spaceId = this.#cache.spaceId;
     if (!spaceId) return;
+    this.#freshSession();
     await this.#cache.ready(spaceId);
     const now = Date.now();
     await this.#notify.closeEndedSessions(now);
@@ -198,11 +208,25 @@ export class SyncSpace extends DurableObject<Env> {
 
   // ---- internals ---------------------------------------------------------------------------
 
+  /**
+   * Work outside the queue (a socket's role check, the alarm) reads in a fresh primary session too,
+   * so it sees a space or membership written since the last unit — unless a unit is running, whose
+   * session is recent and whose counts would otherwise be split.
+   */
+  #freshSession(): void {
+    if (!this.#inUnit) this.#d1 = new CountedSession(this.env.DB, "first-primary");
+  }
+
   /** Runs `work` after every earlier one, in a fresh primary session of its own. */
   #serial<T>(work: () => Promise<T>): Promise<T> {
-    const unit = () => {
+    const unit = async () => {
       this.#d1 = new CountedSession(this.env.DB, "first-primary");
-      return work();
+      this.#inUnit = true;
+      try {
+        return await work();
+      } finally {
+        this.#inUnit = false;
+      }
     };
     const run = this.#tail.then(unit, unit);
     this.#tail = run.catch(() => undefined);
