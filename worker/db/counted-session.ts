@@ -13,7 +13,8 @@ import type { D1Like } from "./client";
 export type SessionStart = D1SessionConstraint | D1SessionBookmark;
 
 /**
- * D1 bookmarks compare lexicographically (Cloudflare's read-replication docs; locally they are
+ * Bookmarks are designed to compare as strings, an earlier state before a later one (Cloudflare's
+ * Durable Objects glossary, "bookmark", and D1's read-replication docs; locally they are
  * fixed-width hex groups, `0000004c-00000001-…`), so the newer of two is the greater string.
  */
 export function newerBookmark(a: string | null | undefined, b: string | null | undefined): string | null {
