@@ -184,7 +184,16 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
       }
       if (before) {
         const ratio = (rates.get("after") ?? 0) / (rates.get("before") ?? 1);
-        rows.push({ name: `${label}: after / before`, value: `${ratio.toFixed(2)}×` });
+        // Each round measured both builds back to back: its ratio saw the same machine load.
+        const afterRuns = results.get("after")?.[kind] ?? [];
+        const perRound = (results.get("before")?.[kind] ?? []).map(
+          (b, r) => (afterRuns[r]?.rps ?? 0) / b.rps,
+        );
+        rows.push({
+          name: `${label}: after / before`,
+          value: `${ratio.toFixed(2)}×`,
+          note: `per round ${perRound.map((x) => x.toFixed(2)).join(", ")}; median ${median(perRound).toFixed(2)}×`,
+        });
       }
     }
     const hello = await h.load({ path: h.helloPath, connections: CLIENTS, durationSeconds: SECONDS });
