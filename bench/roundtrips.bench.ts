@@ -26,9 +26,12 @@ interface Sample {
   ms: number;
   queries: number;
   roundTrips: number;
+  /** The space object's own, for a sync push (`do-d1` in Server-Timing). */
+  objectRoundTrips: number;
 }
 
-const D1_ENTRY = /d1;desc="(\d+) quer(?:y|ies), (\d+) round trips?/;
+const D1_ENTRY = /(?:^|, )d1;desc="(\d+) quer(?:y|ies), (\d+) round trips?/;
+const OBJECT_D1_ENTRY = /do-d1;desc="\d+ quer(?:y|ies), (\d+) round trips?/;
 
 export async function run(h: BenchHarness): Promise<BenchReport> {
   const user = await h.signInAnonymous();
@@ -53,8 +56,15 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     const ms = performance.now() - started;
     if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status}`);
     bookmark = res.headers.get("Outpost-Bookmark") ?? bookmark;
-    const d1 = D1_ENTRY.exec(res.headers.get("Server-Timing") ?? "");
-    return { ms, queries: Number(d1?.[1] ?? 0), roundTrips: Number(d1?.[2] ?? 0) };
+    const timing = res.headers.get("Server-Timing") ?? "";
+    const d1 = D1_ENTRY.exec(timing);
+    const object = OBJECT_D1_ENTRY.exec(timing);
+    return {
+      ms,
+      queries: Number(d1?.[1] ?? 0),
+      roundTrips: Number(d1?.[2] ?? 0),
+      objectRoundTrips: Number(object?.[1] ?? 0),
+    };
   }
 
   const routes: { name: string; request: () => Promise<Sample> }[] = [
@@ -100,6 +110,7 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
         ms: median(samples.map((s) => s.ms)),
         queries: median(samples.map((s) => s.queries)),
         roundTrips: median(samples.map((s) => s.roundTrips)),
+        objectRoundTrips: median(samples.map((s) => s.objectRoundTrips)),
       };
       h.log(`${model} ${route.name}: ${figures[route.name]![model].ms.toFixed(1)} ms`);
     }
@@ -107,9 +118,12 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
   await h.setLatencyModel("local");
   for (const route of routes) {
     const f = figures[route.name]!;
+    const object = f.local.objectRoundTrips;
     rows.push({
       name: route.name,
-      value: `${f.local.queries} ${f.local.queries === 1 ? "query" : "queries"}, ${f.local.roundTrips} ${f.local.roundTrips === 1 ? "round trip" : "round trips"} in the Worker`,
+      value:
+        `${f.local.queries} ${f.local.queries === 1 ? "query" : "queries"}, ${f.local.roundTrips} ${f.local.roundTrips === 1 ? "round trip" : "round trips"} in the Worker` +
+        (object ? ` + ${object} in the space's object (primary)` : ""),
       ratio: `far phone: ${f.primary.ms.toFixed(0)} ms without sessions → ${f.sessions.ms.toFixed(0)} ms with`,
       note: `local ${f.local.ms.toFixed(1)} ms`,
     });

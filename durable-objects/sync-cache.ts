@@ -1,3 +1,4 @@
+import type { D1Like } from "../worker/db/client";
 import { loadSpaceState, raiseSpaceVersion } from "../worker/sync/queries/records";
 import { ensurePersonalSpace, loadMembers } from "../worker/sync/queries/spaces";
 import { personalSpaceId, type SpaceRole } from "../worker/sync/spaces";
@@ -9,7 +10,8 @@ import type { SyncStore } from "./sync-store";
  * rebuilt from D1 once per instance and again after any failed write (see `invalidate`).
  */
 export class SpaceCache {
-  readonly #d1: D1Database;
+  /** The object's current D1 handle (its primary session of the moment). */
+  readonly #d1: () => D1Like;
   readonly #store: SyncStore;
   #spaceId: string | null;
   #version: number;
@@ -17,7 +19,7 @@ export class SpaceCache {
   #members: Map<string, SpaceRole> | null = null;
   #loaded: Promise<void> | null = null;
 
-  constructor(d1: D1Database, store: SyncStore) {
+  constructor(d1: () => D1Like, store: SyncStore) {
     this.#d1 = d1;
     this.#store = store;
     this.#spaceId = store.getMeta("space_id") ?? null;
@@ -54,12 +56,12 @@ export class SpaceCache {
 
   async #load(spaceId: string): Promise<void> {
     const [state, members] = await Promise.all([
-      loadSpaceState(this.#d1, spaceId),
-      loadMembers(this.#d1, spaceId),
+      loadSpaceState(this.#d1(), spaceId),
+      loadMembers(this.#d1(), spaceId),
     ]);
     // D1 is the truth, and versions never go back: if ours is ahead (D1 restored from a backup),
     // D1 is raised to it so no version is handed out twice; the commit's guard then agrees.
-    if (state && this.#version > state.version) await raiseSpaceVersion(this.#d1, spaceId, this.#version);
+    if (state && this.#version > state.version) await raiseSpaceVersion(this.#d1(), spaceId, this.#version);
     else this.#version = state?.version ?? this.#version;
     this.#store.setMeta("version", this.#version);
     this.#members = members;
@@ -69,11 +71,11 @@ export class SpaceCache {
   async role(userId: string, spaceId: string): Promise<SpaceRole | null> {
     const cached = this.#members?.get(userId);
     if (cached) return cached;
-    this.#members = await loadMembers(this.#d1, spaceId);
+    this.#members = await loadMembers(this.#d1(), spaceId);
     const role = this.#members.get(userId);
     if (role) return role;
     if (spaceId !== personalSpaceId(userId)) return null;
-    await ensurePersonalSpace(this.#d1, userId);
+    await ensurePersonalSpace(this.#d1(), userId);
     this.#members.set(userId, "owner");
     return "owner";
   }

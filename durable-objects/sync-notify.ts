@@ -13,6 +13,17 @@ interface SocketAttachment extends SocketOwner {
 
 const attachmentOf = (ws: WebSocket) => ws.deserializeAttachment() as SocketAttachment | null;
 
+/** A change devices are told about: the space's version and the D1 bookmark to read it with. */
+interface Change {
+  version: number;
+  bookmark: string | null;
+}
+
+/** `{"type":"poke","version":N,"bookmark":"…"}` (no bookmark before the object's first commit). */
+function pokeMessage(version: number, bookmark: string | null): string {
+  return JSON.stringify({ type: "poke", version, ...(bookmark ? { bookmark } : {}) } satisfies PokeMessage);
+}
+
 /**
  * Telling devices that the space moved: a poke on every live socket (hibernation API), and for
  * members' devices without one a silent push, at most one per device per window, never to the
@@ -32,7 +43,7 @@ export class SyncNotifier {
     this.#spaceId = spaceId;
   }
 
-  accept(owner: SocketOwner, version: number): Response {
+  accept(owner: SocketOwner, version: number, bookmark: string | null): Response {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const { userId, deviceId } = owner;
@@ -43,7 +54,7 @@ export class SyncNotifier {
     const attachment: SocketAttachment = { ...owner, connectedAt: Date.now() };
     server.serializeAttachment(attachment);
     // A fresh socket learns the current version at once, so a reconnecting app pulls what it missed.
-    server.send(JSON.stringify({ type: "poke", version } satisfies PokeMessage));
+    server.send(pokeMessage(version, bookmark));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -60,9 +71,14 @@ export class SyncNotifier {
    * `origins` made the change(s) and are never woken for them; `candidates` are the members'
    * devices that can get a push, as the commit read them.
    */
-  wake(version: number, origins: ReadonlySet<string>, candidates: readonly string[]): void {
+  wake(
+    version: number,
+    bookmark: string | null,
+    origins: ReadonlySet<string>,
+    candidates: readonly string[],
+  ): void {
     this.#ctx.waitUntil(
-      this.#wake(version, origins, candidates).catch((error: unknown) =>
+      this.#wake({ version, bookmark }, origins, candidates).catch((error: unknown) =>
         console.error(
           JSON.stringify({
             level: "warn",
@@ -74,8 +90,9 @@ export class SyncNotifier {
     );
   }
 
-  poke(version: number): void {
-    const message = JSON.stringify({ type: "poke", version } satisfies PokeMessage);
+  /** Every live socket hears the new version and the bookmark to read it with. */
+  poke(version: number, bookmark: string | null): void {
+    const message = pokeMessage(version, bookmark);
     for (const ws of this.#ctx.getWebSockets()) {
       try {
         ws.send(message);
@@ -138,14 +155,19 @@ export class SyncNotifier {
   }
 
   /** Sends, then owes a push to every device whose shared per-device slot was already used. */
-  async #send(spaceId: string, deviceIds: string[], version: number): Promise<void> {
-    const { throttled } = await sendSilentSyncPushes(this.#env, deviceIds, { spaceId, version });
+  async #send(spaceId: string, deviceIds: string[], change: Change): Promise<void> {
+    const { throttled } = await sendSilentSyncPushes(this.#env, deviceIds, {
+      spaceId,
+      version: change.version,
+      ...(change.bookmark ? { bookmark: change.bookmark } : {}),
+    });
     if (!throttled.length) return;
-    for (const id of throttled) this.#store.markOwed(id, version);
+    for (const id of throttled) this.#store.markOwed(id, change.version);
     await this.schedule();
   }
 
-  async #wake(version: number, origins: ReadonlySet<string>, candidates: readonly string[]): Promise<void> {
+  async #wake(change: Change, origins: ReadonlySet<string>, candidates: readonly string[]): Promise<void> {
+    const { version } = change;
     const spaceId = this.#spaceId();
     if (!spaceId) return;
     // Decide and record synchronously (no await in between), so concurrent commits never both send.
@@ -160,11 +182,11 @@ export class SyncNotifier {
     for (const id of decision.sendNow) this.#store.markPushed(id, now);
     for (const id of decision.owe) this.#store.markOwed(id, version);
     if (decision.owe.length) await this.schedule();
-    if (decision.sendNow.length) await this.#send(spaceId, decision.sendNow, version);
+    if (decision.sendNow.length) await this.#send(spaceId, decision.sendNow, change);
   }
 
   /** The alarm's half: devices owed a push whose window has ended get one now (unless online). */
-  async sendOwed(version: number, now: number): Promise<void> {
+  async sendOwed(version: number, bookmark: string | null, now: number): Promise<void> {
     const spaceId = this.#spaceId();
     if (!spaceId) return;
     // Only devices still belonging to members (someone may have left since the push was owed).
@@ -179,7 +201,7 @@ export class SyncNotifier {
         send.push(mark.deviceId);
       }
     }
-    if (send.length) await this.#send(spaceId, send, version);
+    if (send.length) await this.#send(spaceId, send, { version, bookmark });
   }
 
   /**

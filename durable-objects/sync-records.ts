@@ -2,6 +2,7 @@ import { clientKey, type ClientState, type ClientUpdate } from "../worker/sync/g
 import type { StoredRecord } from "../worker/sync/merge";
 import { recordKey, type RecordWrite } from "../worker/sync/plan";
 import { jsonBytes } from "../worker/sync/protocol";
+import type { D1Like } from "../worker/db/client";
 import { loadRecords, loadWriteState, type CachedRecord } from "../worker/sync/queries/records";
 
 /** A space bigger than this (records, or bytes of value text) is not kept whole in memory. */
@@ -27,7 +28,8 @@ const MAX_BYTES = 16 * 1024 * 1024;
  *   and a mutation touching any other record reads it first (today's path).
  */
 export class WriteCache {
-  readonly #d1: D1Database;
+  /** The object's current D1 handle (its primary session of the moment). */
+  readonly #d1: () => D1Like;
   #clients: Map<string, ClientState> | null = null;
   #records = new Map<string, CachedRecord>();
   /** True while `#records` holds every record of the space (an absent key is absent in D1). */
@@ -35,7 +37,7 @@ export class WriteCache {
   #bytes = 0;
   #loaded: Promise<void> | null = null;
 
-  constructor(d1: D1Database) {
+  constructor(d1: () => D1Like) {
     this.#d1 = d1;
   }
 
@@ -59,7 +61,7 @@ export class WriteCache {
 
   async #load(spaceId: string): Promise<void> {
     // Characters bound bytes from below; the byte count below catches the rest.
-    const state = await loadWriteState(this.#d1, spaceId, { records: MAX_RECORDS, chars: MAX_BYTES });
+    const state = await loadWriteState(this.#d1(), spaceId, { records: MAX_RECORDS, chars: MAX_BYTES });
     this.#clients = state.clients;
     this.#records = state.records ?? new Map();
     this.#bytes = 0;
@@ -93,7 +95,7 @@ export class WriteCache {
     await this.ready(spaceId);
     const { records, unknown } = this.#lookup(keys);
     if (unknown.length)
-      for (const [k, r] of (await loadRecords(this.#d1, spaceId, unknown)).records) records.set(k, r);
+      for (const [k, r] of (await loadRecords(this.#d1(), spaceId, unknown)).records) records.set(k, r);
     return records;
   }
 

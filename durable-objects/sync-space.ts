@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { CountedSession, newerBookmark } from "../worker/db/counted-session";
 import {
   changedOrigins,
   pendingMutations,
@@ -47,12 +48,21 @@ interface QueuedPush {
  * together); this object holds sync state — a cached version, the client registry, members and
  * roles, sockets, silent-push bookkeeping and the purge schedule — all rebuildable from D1.
  * The decisions (planning, grouping, who may do what) are pure functions in worker/sync/.
+ *
+ * Every unit of work (a push group, a member change, a purge) runs in a fresh `first-primary` D1
+ * session of its own: its reads see every write made before it (a space a route just created, a
+ * device just registered), its commit's bookmark goes out with the push responses, pokes and
+ * silent pushes, and its round trips are counted for the push responses' `Server-Timing`.
  */
 export class SyncSpace extends DurableObject<Env> {
   readonly #store: SyncStore;
   readonly #cache: SpaceCache;
   readonly #notify: SyncNotifier;
   readonly #writes: WriteCache;
+  /** The current unit of work's primary session (replaced by `#serial`; see the class comment). */
+  #d1: CountedSession;
+  /** A unit of work is running in `#d1` (its round trips are being counted for its pushes). */
+  #inUnit = false;
   /** Writes run one at a time: awaiting D1 would otherwise let another request in between. */
   #tail: Promise<unknown> = Promise.resolve();
   readonly #pushQueue: QueuedPush[] = [];
@@ -60,16 +70,23 @@ export class SyncSpace extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.#d1 = new CountedSession(env.DB, "first-primary");
     this.#store = new SyncStore(ctx.storage.sql);
-    this.#cache = new SpaceCache(env.DB, this.#store);
+    this.#cache = new SpaceCache(() => this.#d1, this.#store);
     this.#notify = new SyncNotifier(ctx, env, this.#store, () => this.#cache.spaceId);
-    this.#writes = new WriteCache(env.DB);
+    this.#writes = new WriteCache(() => this.#d1);
     // Keep-alives are answered by the runtime, so a hibernating object is not woken for them.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     // After a restart the cached version may trail D1 (the object died after a commit and before
-    // its own write): rebuild from D1 before serving anything.
+    // its own write): rebuild from D1 before serving anything. The bookmark of that read is where
+    // the version was seen, so a socket's first poke can name it.
     const spaceId = this.#cache.spaceId;
-    if (spaceId) ctx.blockConcurrencyWhile(() => this.#cache.ready(spaceId).catch(() => undefined));
+    if (spaceId)
+      ctx.blockConcurrencyWhile(async () => {
+        await this.#cache.ready(spaceId).catch(() => undefined);
+        const seen = newerBookmark(this.#store.getMeta("bookmark"), this.#d1.getBookmark());
+        if (seen) this.#store.setMeta("bookmark", seen);
+      });
   }
 
   // ---- RPC ----------------------------------------------------------------------------------
@@ -92,9 +109,9 @@ export class SyncSpace extends DurableObject<Env> {
         const records = await this.#writes.records(spaceId, mutations);
         const plan = planServerWrite(mutations, this.#cache.version, records);
         if (plan.writes.length) {
-          const { devices } = await this.#commit(spaceId, { ...plan, clients: [] });
-          this.#notify.poke(this.#cache.version);
-          this.#notify.wake(this.#cache.version, new Set(), devices);
+          const { devices, bookmark } = await this.#commit(spaceId, { ...plan, clients: [] });
+          this.#notify.poke(this.#cache.version, bookmark);
+          this.#notify.wake(this.#cache.version, bookmark, new Set(), devices);
         }
         return { ok: true as const, version: this.#cache.version, results: plan.results };
       });
@@ -113,8 +130,8 @@ export class SyncSpace extends DurableObject<Env> {
       const actorRole = await this.#cache.role(actorUserId, spaceId);
       const refusal = memberChangeRefusal({ spaceId, actorRole, targetRole: this.#cache.memberRole(userId) });
       if (refusal) return refusal;
-      if (!(await userExists(this.env.DB, userId))) return fail("not_found", "No such user");
-      await upsertMember(this.env.DB, spaceId, userId, role);
+      if (!(await userExists(this.#d1, userId))) return fail("not_found", "No such user");
+      await upsertMember(this.#d1, spaceId, userId, role);
       this.#cache.memberChanged(userId, role);
       return { ok: true as const, userId, role };
     });
@@ -131,7 +148,7 @@ export class SyncSpace extends DurableObject<Env> {
       const targetRole = this.#cache.memberRole(userId);
       const refusal = memberRemovalRefusal({ actorUserId, userId, actorRole, targetRole });
       if (refusal) return refusal;
-      await removeMember(this.env.DB, spaceId, userId);
+      await removeMember(this.#d1, spaceId, userId);
       this.#cache.memberChanged(userId, null);
       this.#notify.disconnectUser(userId);
       return { ok: true as const };
@@ -142,7 +159,7 @@ export class SyncSpace extends DurableObject<Env> {
   async purgeTombstones(spaceId: string, now = Date.now()): Promise<number> {
     return this.#serial(async () => {
       await this.#cache.ready(spaceId);
-      return purgeTombstones(this.env.DB, spaceId, tombstoneCutoff(this.env.TOMBSTONE_RETENTION_DAYS, now));
+      return purgeTombstones(this.#d1, spaceId, tombstoneCutoff(this.env.TOMBSTONE_RETENTION_DAYS, now));
     });
   }
 
@@ -153,9 +170,11 @@ export class SyncSpace extends DurableObject<Env> {
     const upgrade = readSocketHeaders(request.headers);
     if (!upgrade) return new Response(null, { status: 400 });
     const { spaceId, owner } = upgrade;
+    this.#freshSession();
     await this.#cache.ready(spaceId);
     if (!(await this.#cache.role(owner.userId, spaceId))) return new Response(null, { status: 404 });
-    const res = this.#notify.accept(owner, this.#cache.version);
+    const bookmark = newerBookmark(this.#store.getMeta("bookmark"), this.#d1.getBookmark());
+    const res = this.#notify.accept(owner, this.#cache.version, bookmark);
     await this.#notify.schedule(); // the session check, now that a socket is open
     return res;
   }
@@ -174,10 +193,11 @@ export class SyncSpace extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const spaceId = this.#cache.spaceId;
     if (!spaceId) return;
+    this.#freshSession();
     await this.#cache.ready(spaceId);
     const now = Date.now();
     await this.#notify.closeEndedSessions(now);
-    await this.#notify.sendOwed(this.#cache.version, now);
+    await this.#notify.sendOwed(this.#cache.version, this.#store.getMeta("bookmark") ?? null, now);
     const nextPurge = this.#store.getNumber("next_purge_at");
     if (nextPurge !== undefined && nextPurge <= now) {
       await this.purgeTombstones(spaceId, now);
@@ -188,8 +208,27 @@ export class SyncSpace extends DurableObject<Env> {
 
   // ---- internals ---------------------------------------------------------------------------
 
+  /**
+   * Work outside the queue (a socket's role check, the alarm) reads in a fresh primary session too,
+   * so it sees a space or membership written since the last unit — unless a unit is running, whose
+   * session is recent and whose counts would otherwise be split.
+   */
+  #freshSession(): void {
+    if (!this.#inUnit) this.#d1 = new CountedSession(this.env.DB, "first-primary");
+  }
+
+  /** Runs `work` after every earlier one, in a fresh primary session of its own. */
   #serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(work, work);
+    const unit = async () => {
+      this.#d1 = new CountedSession(this.env.DB, "first-primary");
+      this.#inUnit = true;
+      try {
+        return await work();
+      } finally {
+        this.#inUnit = false;
+      }
+    };
+    const run = this.#tail.then(unit, unit);
     this.#tail = run.catch(() => undefined);
     return run;
   }
@@ -231,7 +270,11 @@ export class SyncSpace extends DurableObject<Env> {
     });
   }
 
-  /** Takes the queued pushes (bounded), checks roles, commits them as one group. */
+  /**
+   * Takes the queued pushes (bounded), checks roles, commits them as one group. Every outcome
+   * carries the group's D1 work (one session: role checks, any reload, the commit) and its
+   * commit's bookmark.
+   */
   async #drain(): Promise<void> {
     const group = takeGroup(this.#pushQueue);
     const admitted: QueuedPush[] = [];
@@ -244,8 +287,9 @@ export class SyncSpace extends DurableObject<Env> {
       }
       if (!admitted.length) return;
       const outcome = await this.#withRetry(() => this.#commitGroup(admitted.map((i) => i.req)));
+      const d1 = this.#d1.work(admitted.length);
       admitted.forEach((item, i) =>
-        item.resolve(Array.isArray(outcome) ? (outcome[i] ?? unavailable()) : outcome),
+        item.resolve({ ...(Array.isArray(outcome) ? (outcome[i] ?? unavailable()) : outcome), d1 }),
       );
     } catch {
       for (const item of group) item.resolve(unavailable());
@@ -258,25 +302,29 @@ export class SyncSpace extends DurableObject<Env> {
     const clients = await this.#writes.clients(spaceId, pushes);
     const records = await this.#writes.records(spaceId, pendingMutations(pushes, clients));
     const plan = planGroup({ requests: pushes, clients, records, version: this.#cache.version });
-    const { owned, devices } = await this.#commit(spaceId, plan);
+    const { owned, devices, bookmark } = await this.#commit(spaceId, plan);
     if (plan.writes.length) {
-      this.#notify.poke(this.#cache.version);
+      this.#notify.poke(this.#cache.version, bookmark);
       const origins = changedOrigins(withOwnedDevices(pushes, owned), plan.outcomes);
-      this.#notify.wake(this.#cache.version, origins, devices);
+      this.#notify.wake(this.#cache.version, bookmark, origins, devices);
     }
     return plan.outcomes.map(syncPushOutcome);
   }
 
-  /** D1 first (data, versions, clients' last ids: one transaction, one round trip), then our state. */
+  /**
+   * D1 first (data, versions, clients' last ids: one transaction, one round trip), then our state.
+   * Returns what the commit read back and its bookmark: the database position of the change.
+   */
   async #commit(
     spaceId: string,
     plan: Pick<GroupPlan, "version" | "writes" | "clients">,
-  ): Promise<Committed> {
+  ): Promise<Committed & { bookmark: string | null }> {
     const { version: toVersion, writes, clients } = plan;
-    if (!clients.length && !writes.length) return { owned: new Set(), devices: [] }; // all retries or gaps
+    // All retries or gaps: nothing to commit (the session's bookmark is where its reads were).
+    if (!clients.length && !writes.length) return { owned: new Set(), devices: [], bookmark: null };
     const now = Date.now();
     const fromVersion = this.#cache.version;
-    const committed = await commitGroup(this.env.DB, {
+    const committed = await commitGroup(this.#d1, {
       spaceId,
       fromVersion,
       toVersion,
@@ -284,12 +332,15 @@ export class SyncSpace extends DurableObject<Env> {
       clients,
       now,
     });
+    const bookmark = this.#d1.getBookmark();
     this.afterD1Commit();
     this.#cache.committed(toVersion);
     this.#writes.committed(writes, clients);
-    this.ctx.storage.transactionSync(() => this.#store.committed(toVersion, clients, committed.owned, now));
+    this.ctx.storage.transactionSync(() =>
+      this.#store.committed(toVersion, clients, committed.owned, now, bookmark),
+    );
     await this.#notify.schedule();
-    return committed;
+    return { ...committed, bookmark };
   }
 
   /**

@@ -51,14 +51,19 @@ export class SyncStore {
     return raw === undefined ? undefined : Number(raw);
   }
 
-  /** The object's own record of a D1 commit (call inside one storage transaction). */
+  /**
+   * The object's own record of a D1 commit (call inside one storage transaction). The commit's
+   * bookmark is kept for the pokes and owed pushes that come later (a fresh socket, the alarm).
+   */
   committed(
     version: number,
     clients: readonly ClientUpdate[],
     owned: ReadonlySet<string>,
     now: number,
+    bookmark: string | null,
   ): void {
     this.setMeta("version", version);
+    if (bookmark !== null) this.setMeta("bookmark", bookmark);
     for (const c of clients) {
       const device = c.deviceId && owned.has(deviceKey(c.userId, c.deviceId)) ? c.deviceId : null;
       this.#saveClient(c.clientId, c.userId, device, c.to, now);

@@ -202,7 +202,8 @@ export function apiDocument(c: Context) {
         "Every response carries `Outpost-Bookmark`, the database position it reflects: send the latest " +
         "one back on the next request to read your own writes from the nearest replica (a malformed one " +
         "is ignored). `Server-Timing` names the request's database round trips " +
-        '(`d1;desc="2 queries, 1 round trip"`).',
+        '(`d1;desc="2 queries, 1 round trip"`; a sync push adds its space object\'s, ' +
+        '`do-d1;desc="4 queries, 1 round trip, primary"`).',
     },
     servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
     tags: TAGS,

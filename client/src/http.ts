@@ -63,11 +63,20 @@ export class Http {
     this.bookmark = await this.options.storage.get(KEYS.bookmark);
   }
 
-  /** A bookmark that arrived another way (a poke); kept only if it differs. */
+  /** The bookmark of a response: the server's answer is the newest position, kept as it is. */
   async noteBookmark(value: string | null | undefined): Promise<void> {
     if (!value || value === this.bookmark) return;
     this.bookmark = value;
     await this.options.storage.setMany([[KEYS.bookmark, value]]).catch(() => undefined);
+  }
+
+  /**
+   * The bookmark of a change a poke announced: kept only if newer than ours (D1 bookmarks compare
+   * as strings), so a poke that arrives late never moves reads back before a newer own write.
+   */
+  async notePokedBookmark(value: string | null | undefined): Promise<void> {
+    if (!value || (this.bookmark !== null && value <= this.bookmark)) return;
+    await this.noteBookmark(value);
   }
 
   url(path: string): string {

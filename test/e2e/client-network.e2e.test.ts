@@ -120,6 +120,11 @@ describe("@outpost/client on a bad network", () => {
       expect(tablet.outpost.sync.space("me").get("tasks", "poked")).toEqual(task("from the phone")),
     );
     expect(seen.at(-1)).toBe(1);
+    // The poke carried the bookmark of the phone's commit, and the tablet's pull sent it: a
+    // replica behind that commit would have waited for it (API.md "Reads near the phone").
+    const pushed = phone.net.seen.find(isPush)?.responseHeaders?.["outpost-bookmark"];
+    expect(pushed).toMatch(/^[0-9a-f]{8}-/);
+    expect(tablet.net.seen.filter(isPull).map((r) => r.headers["Outpost-Bookmark"])).toContain(pushed);
     await phone.outpost.close();
     await tablet.outpost.close();
   });

@@ -75,6 +75,8 @@ export class AppReplica {
   readonly outbox: Mutation[] = [];
   cursor = 0;
   readonly clientId = `app-${crypto.randomUUID()}`;
+  /** The newest `Outpost-Bookmark` heard (responses, pokes), sent back on every request as apps do. */
+  bookmark: string | null = null;
   #nextId = 1;
 
   constructor(
@@ -98,12 +100,22 @@ export class AppReplica {
     if (i >= 0) this.outbox.splice(i, 1);
   }
 
-  #send() {
-    return fetchJson<PushResponse>(this.device.base, `/v1/sync/${this.spaceId}/push`, {
+  #headers(): Record<string, string> {
+    return { ...deviceHeaders(this.device), ...(this.bookmark ? { "Outpost-Bookmark": this.bookmark } : {}) };
+  }
+
+  #heard(headers: Headers): void {
+    this.bookmark = headers.get("Outpost-Bookmark") ?? this.bookmark;
+  }
+
+  async #send() {
+    const res = await fetchJson<PushResponse>(this.device.base, `/v1/sync/${this.spaceId}/push`, {
       method: "POST",
-      headers: deviceHeaders(this.device),
+      headers: this.#headers(),
       json: { clientId: this.clientId, mutations: this.outbox },
     });
+    this.#heard(res.headers);
+    return res;
   }
 
   /** Sends the whole outbox; on 200 the acknowledged mutations leave it. */
@@ -134,8 +146,9 @@ export class AppReplica {
         limit: String(limit),
       });
       const res = await fetchJson<PullResponse>(this.device.base, `/v1/sync/${this.spaceId}/pull?${q}`, {
-        headers: deviceHeaders(this.device),
+        headers: this.#headers(),
       });
+      this.#heard(res.headers);
       if (res.status !== 200) throw new Error(`pull answered ${res.status}: ${JSON.stringify(res.body)}`);
       pages++;
       for (const change of res.body.changes) {
@@ -173,11 +186,11 @@ export interface PokeSocket {
   ws: WebSocket;
   messages: unknown[];
   /** Resolves once a poke for at least `version` arrived (rejects after `timeoutMs`). */
-  poke(version: number, timeoutMs?: number): Promise<{ type: string; version: number }>;
+  poke(version: number, timeoutMs?: number): Promise<{ type: string; version: number; bookmark?: string }>;
   close(): Promise<void>;
 }
 
-const isPoke = (m: unknown): m is { type: "poke"; version: number } =>
+const isPoke = (m: unknown): m is { type: "poke"; version: number; bookmark?: string } =>
   typeof m === "object" && m !== null && (m as { type?: unknown }).type === "poke";
 
 /** Opens `GET /v1/sync/{spaceId}/socket` over a real WebSocket; rejects if the upgrade is refused. */

@@ -134,6 +134,9 @@ async function serverState(
   return { version: space?.version ?? -1, live: all.filter((r) => !r.deleted), all };
 }
 
+/** What D1 hands out as a bookmark (API.md "Reads near the phone"). */
+const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
+
 const hex = (bytes: number) =>
   [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -348,8 +351,11 @@ describe("offline sync end to end, over real sockets", () => {
       await openSocket(socketUrl(tripId, `?token=${encodeURIComponent(carol.accessToken)}`)),
     ];
     try {
-      // On connect: the current version, so a reconnecting app knows whether to pull.
-      for (const s of sockets) expect(await s.poke(before)).toEqual({ type: "poke", version: before });
+      // On connect: the current version (and the bookmark to read it with), so a reconnecting
+      // app knows whether to pull.
+      const hello = await sockets[0]!.poke(before);
+      expect(hello).toEqual({ type: "poke", version: before, bookmark: expect.stringMatching(BOOKMARK) });
+      expect(await sockets[1]!.poke(before)).toEqual(hello);
 
       const tablet = new AppReplica(aliceTablet, tripId);
       await tablet.pull();
@@ -358,12 +364,12 @@ describe("offline sync end to end, over real sockets", () => {
       const pushed = await bobApp.push();
       expect(pushed.status).toBe(200);
       expect(pushed.body.version).toBe(before + 1);
+      // The push's answer names its commit; the pokes carry the same bookmark.
+      expect(bobApp.bookmark! > hello.bookmark!).toBe(true);
+      const poke = { type: "poke", version: before + 1, bookmark: bobApp.bookmark };
       for (const s of sockets) {
-        expect(await s.poke(before + 1)).toEqual({ type: "poke", version: before + 1 });
-        expect(s.messages).toEqual([
-          { type: "poke", version: before },
-          { type: "poke", version: before + 1 },
-        ]);
+        expect(await s.poke(before + 1)).toEqual(poke);
+        expect(s.messages).toEqual([hello, poke]);
       }
       // Keep-alives are answered on the same socket.
       const [tabletSocket] = sockets;
@@ -374,9 +380,11 @@ describe("offline sync end to end, over real sockets", () => {
       );
       tabletSocket?.ws.send('{"type":"ping"}');
       expect(await pong).toBe('{"type":"pong"}');
-      // The poked app pulls and has the change.
+      // The poked app pulls with the poke's bookmark and has the change.
+      tablet.bookmark = poke.bookmark;
       const pulled = await tablet.pull();
       expect(pulled.changes).toMatchObject([{ key: "sunscreen", version: before + 1 }]);
+      expect(tablet.bookmark! >= poke.bookmark!).toBe(true);
     } finally {
       await Promise.all(sockets.map((s) => s.close()));
     }
@@ -431,11 +439,13 @@ describe("offline sync end to end, over real sockets", () => {
       expect(fcmMessage).toBeDefined();
       expect(fcmMessage).not.toHaveProperty("notification");
       expect(fcmMessage?.data).toMatchObject({ type: "sync", spaceId, version: "1" });
+      // The bookmark of the change, so the background pull reads it on any replica.
+      expect(fcmMessage?.data).toMatchObject({ bookmark: phone.bookmark });
       expect(fcm?.summary.silent).toBe(true);
       const [apns] = await deliveries(tokens, aliceTablet);
       expect(apns?.headers["apns-push-type"]).toBe("background");
       expect(apns?.headers["apns-priority"]).toBe("5");
-      expect(apns?.payload).toMatchObject({ type: "sync", spaceId, version: "1" });
+      expect(apns?.payload).toMatchObject({ type: "sync", spaceId, version: "1", bookmark: phone.bookmark });
       const aps = (apns?.payload as { aps?: Record<string, unknown> } | undefined)?.aps;
       expect(aps).toEqual({ "content-available": 1 });
 

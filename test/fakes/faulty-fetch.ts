@@ -18,6 +18,8 @@ export interface SeenRequest {
   body?: unknown;
   headers: Record<string, string>;
   status?: number;
+  /** The response's headers as the server sent them (before `inject`). */
+  responseHeaders?: Record<string, string>;
 }
 
 /**
@@ -64,6 +66,7 @@ export class FaultyFetch {
     });
     const text = await res.text();
     req.status = res.status;
+    req.responseHeaders = Object.fromEntries(res.headers);
     if (fault === "lose-response") throw new TypeError("fetch failed (connection reset)");
     if (fault === "hang-after-send") return new Promise<ResponseLike>(() => undefined);
     const headers = new Headers(res.headers);

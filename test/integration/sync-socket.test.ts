@@ -41,6 +41,9 @@ function open(res: Response): {
   return { ws, pokes, next };
 }
 
+/** Pokes carry the bookmark of their change (API.md "Reads near the phone"). */
+const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
+
 describe("GET /v1/sync/{spaceId}/socket", () => {
   it("refuses a missing, malformed or forged token with 401 before upgrading", async () => {
     const u = await anonymousUser();
@@ -81,6 +84,7 @@ describe("GET /v1/sync/{spaceId}/socket", () => {
     const byQuery = open(await upgrade(`/v1/sync/${spaceId}/socket?token=${viewer.accessToken}`));
     await byHeader.next(0);
     await byQuery.next(0);
+    // No change yet, so no bookmark to read one with; every commit's poke carries one.
     expect(byHeader.pokes[0]).toEqual({ type: "poke", version: 0 });
 
     const clientId = newClientId();
@@ -95,9 +99,11 @@ describe("GET /v1/sync/{spaceId}/socket", () => {
     await Promise.all([byHeader.next(second.version), byQuery.next(second.version)]);
     expect(byQuery.pokes).toEqual([
       { type: "poke", version: 0 },
-      { type: "poke", version: 1 },
-      { type: "poke", version: 3 },
+      ...[1, 3].map((version) => ({ type: "poke", version, bookmark: expect.stringMatching(BOOKMARK) })),
     ]);
+    // Each commit's bookmark is newer than the last.
+    const [one, three] = byQuery.pokes.slice(1).map((p) => p.bookmark ?? "");
+    expect(three! > one!).toBe(true);
     // A push that changes nothing (a retry) moves no version and pokes nobody.
     await pushOk({ token: owner.accessToken }, spaceId, clientId, [
       putTask(3, "c", { title: "c", done: false }),
@@ -131,7 +137,11 @@ describe("GET /v1/sync/{spaceId}/socket", () => {
       putTask(1, "a", { title: "a", done: false }),
     ]);
     await socket.next(res.version);
-    expect(socket.pokes.at(-1)).toEqual({ type: "poke", version: 1 });
+    expect(socket.pokes.at(-1)).toEqual({
+      type: "poke",
+      version: 1,
+      bookmark: expect.stringMatching(BOOKMARK),
+    });
     socket.ws.close(1000, "bye");
   });
 });

@@ -7,6 +7,8 @@ const SENDS = new Set<PropertyKey>(["first", "all", "run", "raw"]);
 
 export class CountingD1 {
   roundTrips = 0;
+  /** How each session was opened (`first-primary`, a bookmark, ...), in order. */
+  readonly starts: (string | undefined)[] = [];
   readonly #inner = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
   readonly binding: D1Database;
 
@@ -21,7 +23,9 @@ export class CountingD1 {
         this.roundTrips += 1;
         return d1.exec(sql);
       },
-      withSession: (start?: string) => d1.withSession(start),
+      // Sessions count too (the sync object works in its own primary sessions); `starts`
+      // records how each was opened.
+      withSession: (start?: string) => this.#session(d1.withSession(start), start),
       dump: () => d1.dump(),
     };
   }
@@ -31,6 +35,18 @@ export class CountingD1 {
     const n = this.roundTrips;
     this.roundTrips = 0;
     return n;
+  }
+
+  #session(real: D1DatabaseSession, start: string | undefined): D1DatabaseSession {
+    this.starts.push(start);
+    return {
+      prepare: (sql: string) => this.#statement(real.prepare(sql)),
+      batch: <T>(statements: D1PreparedStatement[]) => {
+        this.roundTrips += 1;
+        return real.batch<T>(statements.map((s) => this.#inner.get(s) ?? s));
+      },
+      getBookmark: () => real.getBookmark(),
+    };
   }
 
   #statement(real: D1PreparedStatement): D1PreparedStatement {

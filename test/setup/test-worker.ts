@@ -48,7 +48,13 @@ class TestSyncSpace extends SyncSpace {
    * The object's view, from its own storage: the version and client registry it keeps there are
    * written with its memory after every load and commit.
    */
-  async inspect(): Promise<{ spaceId: string | null; version: number; clients: number; sockets: number }> {
+  async inspect(): Promise<{
+    spaceId: string | null;
+    version: number;
+    clients: number;
+    sockets: number;
+    bookmark: string | null;
+  }> {
     const sql = this.ctx.storage.sql;
     const get = (key: string) => meta(sql, "SELECT value FROM meta WHERE key = ?", key);
     return {
@@ -56,6 +62,7 @@ class TestSyncSpace extends SyncSpace {
       version: Number(get("version") ?? 0),
       clients: sql.exec<{ n: number }>("SELECT count(*) AS n FROM user_clients").one().n,
       sockets: this.ctx.getWebSockets().length,
+      bookmark: get("bookmark") ?? null,
     };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CountedSession, d1ServerTiming } from "../../worker/db/counted-session";
+import { CountedSession, d1ServerTiming, newerBookmark } from "../../worker/db/counted-session";
 
 /** A D1 binding that records which sessions were opened and answers with the given meta. */
 function fakeD1(servedByPrimary?: boolean) {
@@ -81,5 +81,34 @@ describe("CountedSession", () => {
     expect(opened).toEqual(["first-unconstrained", "first-primary"]);
     expect(session.getBookmark()! > before!).toBe(true);
     expect(session.roundTrips).toBe(2);
+  });
+
+  it("reports a Durable Object's D1 work apart and answers with its commit's bookmark", async () => {
+    const { d1 } = fakeD1();
+    const session = new CountedSession(d1, "first-unconstrained");
+    await session.prepare("SELECT 1").first();
+    const own = session.getBookmark()!;
+    const commit = "00000009-00000000-00000000-00000000000000000000000000000000";
+    session.addObjectWork({ queries: 4, roundTrips: 1, durationMs: 2, bookmark: commit, sharedBy: 3 });
+    expect(session.getBookmark()).toBe(commit);
+    // Counted apart: the request's own session still says what it did itself.
+    expect(session.roundTrips).toBe(1);
+    expect(d1ServerTiming(session)).toMatch(
+      /^d1;desc="1 query, 1 round trip";dur=\d+\.\d, do-d1;desc="4 queries, 1 round trip, primary, shared by 3 pushes";dur=2\.0$/,
+    );
+    // An object that committed nothing leaves the request's bookmark where it was.
+    session.addObjectWork({ queries: 0, roundTrips: 0, durationMs: 0, bookmark: null, sharedBy: 1 });
+    expect(session.getBookmark()).toBe(commit);
+    expect(own < commit).toBe(true);
+  });
+
+  it("picks the newer of two bookmarks as the greater string, and either when one is missing", () => {
+    const older = "0000004c-00000001-00004f7a-00000000000000000000000000000000";
+    const newer = "0000004c-00000002-00000000-00000000000000000000000000000000";
+    expect(newerBookmark(older, newer)).toBe(newer);
+    expect(newerBookmark(newer, older)).toBe(newer);
+    expect(newerBookmark(null, older)).toBe(older);
+    expect(newerBookmark(older, undefined)).toBe(older);
+    expect(newerBookmark(undefined, null)).toBeNull();
   });
 });

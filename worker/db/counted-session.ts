@@ -12,6 +12,30 @@ import type { D1Like } from "./client";
 
 export type SessionStart = D1SessionConstraint | D1SessionBookmark;
 
+/**
+ * Bookmarks are designed to compare as strings, an earlier state before a later one (Cloudflare's
+ * Durable Objects glossary, "bookmark", and D1's read-replication docs; locally they are
+ * fixed-width hex groups, `0000004c-00000001-…`), so the newer of two is the greater string.
+ */
+export function newerBookmark(a: string | null | undefined, b: string | null | undefined): string | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return a > b ? a : b;
+}
+
+/**
+ * D1 work done on a request's behalf elsewhere — by a Durable Object in its own primary session —
+ * and the database position it reached (the bookmark of its commit). `sharedBy` is how many
+ * requests that work served (a group commit serves every push of the group).
+ */
+export interface D1Work {
+  queries: number;
+  roundTrips: number;
+  durationMs: number;
+  bookmark: string | null;
+  sharedBy: number;
+}
+
 /** Methods of a prepared statement that go to the database (each one round trip). */
 const SENDS = new Set<PropertyKey>(["first", "all", "run", "raw"]);
 
@@ -19,8 +43,11 @@ export class CountedSession implements D1Like {
   readonly #d1: D1Database;
   #start: SessionStart;
   #session: D1DatabaseSession | null = null;
-  /** Bookmark of a session that was replaced by a primary one (still the client's floor). */
-  #earlier: string | null = null;
+  /**
+   * A position this request's answer must reflect beyond its own session: the bookmark of a
+   * session replaced by a primary one, or of a Durable Object's commit made for this request.
+   */
+  #floor: string | null = null;
   /** The real statement behind each counted one, for `batch`. */
   readonly #inner = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
   queries = 0;
@@ -29,6 +56,8 @@ export class CountedSession implements D1Like {
   primary = 0;
   known = 0;
   durationMs = 0;
+  /** D1 work a Durable Object did for this request, reported apart (`do-d1` in Server-Timing). */
+  object: D1Work | null = null;
 
   constructor(d1: D1Database, start: SessionStart) {
     this.#d1 = d1;
@@ -46,17 +75,38 @@ export class CountedSession implements D1Like {
    */
   usePrimary(): void {
     if (this.#start === "first-primary") return;
-    this.#earlier = this.getBookmark();
+    this.#floor = this.getBookmark();
     this.#start = "first-primary";
     this.#session = null;
   }
 
   /** The newest database position this request's queries reflect (null before any query). */
   getBookmark(): string | null {
-    const current = this.#session?.getBookmark() ?? null;
-    // Bookmarks compare lexicographically; the newer one is the one to hand back.
-    if (this.#earlier === null) return current;
-    return current === null || this.#earlier > current ? this.#earlier : current;
+    return newerBookmark(this.#floor, this.#session?.getBookmark() ?? null);
+  }
+
+  /** What this session's queries so far cost, and where they left it. */
+  work(sharedBy = 1): D1Work {
+    const { queries, roundTrips, durationMs } = this;
+    return { queries, roundTrips, durationMs, bookmark: this.getBookmark(), sharedBy };
+  }
+
+  /**
+   * A Durable Object wrote (or read) D1 for this request: its round trips are reported with this
+   * request's, and the response's bookmark is at least its commit's, so the client reads the write.
+   */
+  addObjectWork(work: D1Work): void {
+    const prev = this.object;
+    this.object = prev
+      ? {
+          queries: prev.queries + work.queries,
+          roundTrips: prev.roundTrips + work.roundTrips,
+          durationMs: prev.durationMs + work.durationMs,
+          bookmark: newerBookmark(prev.bookmark, work.bookmark),
+          sharedBy: Math.max(prev.sharedBy, work.sharedBy),
+        }
+      : work;
+    this.#floor = newerBookmark(this.#floor, work.bookmark);
   }
 
   prepare(query: string): D1PreparedStatement {
@@ -116,16 +166,26 @@ export class CountedSession implements D1Like {
   }
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 /**
- * `Server-Timing`'s D1 entry: `d1;desc="2 queries, 1 round trip";dur=3.1`, naming how many went
- * to the primary when D1 said (`, 1 to primary`; locally it never does).
+ * `Server-Timing`'s D1 entries: `d1;desc="2 queries, 1 round trip";dur=3.1` for the request's own
+ * session, naming how many went to the primary when D1 said (`, 1 to primary`; locally it never
+ * does); then, when a Durable Object worked for the request (a sync push), its own primary
+ * session's: `do-d1;desc="4 queries, 1 round trip, primary, shared by 3 pushes";dur=2.0`.
  */
 export function d1ServerTiming(session: CountedSession): string {
   const { queries, roundTrips } = session;
-  const parts = [
-    `${queries} ${queries === 1 ? "query" : "queries"}`,
-    `${roundTrips} ${roundTrips === 1 ? "round trip" : "round trips"}`,
-  ];
+  const parts = [plural(queries, "query", "queries"), plural(roundTrips, "round trip", "round trips")];
   if (session.known > 0) parts.push(`${session.primary} to primary`);
-  return `d1;desc="${parts.join(", ")}";dur=${session.durationMs.toFixed(1)}`;
+  const own = `d1;desc="${parts.join(", ")}";dur=${session.durationMs.toFixed(1)}`;
+  const work = session.object;
+  if (!work) return own;
+  const theirs = [
+    plural(work.queries, "query", "queries"),
+    plural(work.roundTrips, "round trip", "round trips"),
+    "primary",
+  ];
+  if (work.sharedBy > 1) theirs.push(`shared by ${work.sharedBy} pushes`);
+  return `${own}, do-d1;desc="${theirs.join(", ")}";dur=${work.durationMs.toFixed(1)}`;
 }

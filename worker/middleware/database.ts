@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { getDb } from "../db/client";
-import { CountedSession } from "../db/counted-session";
+import { CountedSession, newerBookmark } from "../db/counted-session";
 import type { AppEnv } from "../env";
 
 /** The request and response header that carries a D1 bookmark (API.md "Reads near the phone"). */
@@ -33,9 +33,11 @@ export function database(): MiddlewareHandler<AppEnv> {
     c.set("d1", session);
     c.set("db", getDb(session));
     await next();
-    const bookmark = session.getBookmark() ?? sent;
+    // The newer of the client's and the session's (which includes a Durable Object's commit made
+    // for this request, e.g. a sync push): a write's response always names the write.
+    const bookmark = newerBookmark(session.getBookmark(), sent);
     // 101 responses are immutable in workerd.
-    if (bookmark !== undefined && c.res.status !== 101) c.res.headers.set(BOOKMARK_HEADER, bookmark);
+    if (bookmark !== null && c.res.status !== 101) c.res.headers.set(BOOKMARK_HEADER, bookmark);
   };
 }
 

@@ -54,6 +54,8 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
         d1RoundTrips: d1?.roundTrips ?? 0,
         // How many D1 said went to the primary; null where it did not say (local D1).
         d1Primary: d1 && d1.known > 0 ? d1.primary : null,
+        // A Durable Object's own D1 round trips for this request (a sync push's group commit).
+        ...(d1?.object ? { doD1RoundTrips: d1.object.roundTrips } : {}),
       }),
     );
     recordRequest(c, {

@@ -117,6 +117,9 @@ syncRoutes.openapi(pushRoute, async (c) => {
     clientId: body.clientId,
     mutations: body.mutations.map(screenDepth),
   });
+  // The object's own D1 work joins this request's: its round trips in Server-Timing, and its
+  // commit's bookmark as the response's Outpost-Bookmark (the client reads its write next).
+  if (outcome.d1) c.var.d1.addObjectWork(outcome.d1);
   if (!outcome.ok) throw syncFailureError(outcome);
   count(c, "outpost_sync_pushes_total");
   if (body.mutations.length > 0) count(c, "outpost_sync_mutations_total", body.mutations.length);
@@ -191,7 +194,7 @@ syncRoutes.openAPIRegistry.registerPath({
   summary: "WebSocket of pokes: the space's version, whenever it moves",
   security: [{ bearerAuth: [] }, { accessTokenQuery: [] }],
   description:
-    'WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller\'s registered device so it gets pokes instead of silent pushes — another user\'s device id is ignored). The server sends `{"type":"poke","version":N}` on connect and whenever the space\'s version moves; `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.',
+    'WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller\'s registered device so it gets pokes instead of silent pushes — another user\'s device id is ignored). The server sends `{"type":"poke","version":N,"bookmark":"..."}` on connect and whenever the space\'s version moves (`bookmark`: the change\'s `Outpost-Bookmark`, to pull it with; absent before the first change); `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.',
   request: {
     params: SpaceIdParam,
     query: z.object({ deviceId: z.string().optional() }),

@@ -163,6 +163,8 @@ export interface PullResponse {
 export interface PokeMessage {
   type: "poke";
   version: number;
+  /** The D1 bookmark of the change: a pull sent with it reads at least this version. */
+  bookmark?: string;
 }
 
 /** UTF-8 size of a value's JSON (what the 256 KiB limit counts). */

@@ -16,7 +16,7 @@ import { claimSilentPushSlots } from "./queries/silent-push-log";
 export async function sendSilentSyncPushes(
   env: Env,
   deviceIds: string[],
-  payload: { spaceId: string; version: number },
+  payload: { spaceId: string; version: number; bookmark?: string },
 ): Promise<{ throttled: string[] }> {
   const now = Date.now();
   const db = getDb(env.DB);
@@ -34,7 +34,13 @@ export async function sendSilentSyncPushes(
   // Devices whose shared 20-minute slot another space (or a concurrent commit) already used:
   // the caller owes them a push for when the slot frees, rather than dropping the change.
   const throttled = targets.filter((t) => !claimed.has(t.deviceId)).map((t) => t.deviceId);
-  const data = { type: "sync", spaceId: payload.spaceId, version: String(payload.version) };
+  // The bookmark of the change: the app's background pull sends it, so it reads the change (API.md).
+  const data: Record<string, string> = {
+    type: "sync",
+    spaceId: payload.spaceId,
+    version: String(payload.version),
+    ...(payload.bookmark ? { bookmark: payload.bookmark } : {}),
+  };
   const collapseKey = await syncCollapseKey(payload.spaceId);
 
   await runLimited(due, MAX_IN_FLIGHT, async (target) => {

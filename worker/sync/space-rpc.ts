@@ -1,3 +1,4 @@
+import type { D1Work } from "../db/counted-session";
 import type { Mutation, MutationResult, PushResponse, SpaceMutation } from "./protocol";
 import type { SpaceRole } from "./spaces";
 
@@ -20,8 +21,13 @@ export interface SyncFailure {
   error: SyncFailureCode;
   detail: string;
 }
-/** Named apart from push delivery's outcome: this is a sync push's answer. */
-export type SyncPushOutcome = (PushResponse & { ok: true }) | SyncFailure;
+/**
+ * Named apart from push delivery's outcome: this is a sync push's answer. `d1` is what the
+ * object's own primary session did for it (the group's round trips, shared by its pushes) and
+ * the bookmark of its commit, which the push response carries (absent when the object failed
+ * before reaching D1).
+ */
+export type SyncPushOutcome = ((PushResponse & { ok: true }) | SyncFailure) & { d1?: D1Work };
 export type ServerMutation = Omit<Mutation, "id">;
 export type ServerMutateOutcome = { ok: true; version: number; results: MutationResult[] } | SyncFailure;
 export type MemberOutcome = { ok: true; userId: string; role: Exclude<SpaceRole, "owner"> } | SyncFailure;

@@ -126,7 +126,7 @@ export class Sync {
           return `${this.d.http.url(path).replace(/^http/, "ws")}?${q}`;
         },
         onPoke: ({ version, bookmark }) => {
-          void this.d.http.noteBookmark(bookmark);
+          void this.d.http.notePokedBookmark(bookmark);
           if (version > space.store.meta.cursor) space.runner.kick(false, true).catch(() => undefined);
         },
         onOpen: () => space.runner.retryNow(),
