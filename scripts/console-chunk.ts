@@ -5,8 +5,9 @@
  * /console request. API requests never load it, so the console does not grow the main module
  * (issue 13: at most +10 %; bench/README.md, Bundle). Runs as part of wrangler's custom build
  * (`[build]` in wrangler.toml), so `npm run dev` (rebuilt on every change under worker/),
- * `npm run build`, `npm run deploy` and the end-to-end tests' bundle all get it; `npm test` runs it
- * before the type check too. The file is git-ignored, never edited by hand.
+ * `npm run build`, `npm run deploy` and the end-to-end tests' bundle all get it; the vitest workers
+ * pool's global setup builds it too (the pool imports it from worker/ for /console requests). The
+ * file is git-ignored, never edited by hand; type checking and linting never need it.
  *
  * esbuild is the bundler wrangler itself uses (the same version, pinned in the lock file), called
  * with wrangler's settings for Workers: ESM, the `workerd`/`worker`/`browser` export conditions, the
@@ -15,7 +16,7 @@
  * The file is written only when its content changed: it lives under worker/, which `wrangler dev`
  * watches, so rewriting identical bytes would trigger the custom build again, forever.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { build, type Metafile } from "esbuild";
 
@@ -51,7 +52,11 @@ export async function bundleConsole(options: { minify?: boolean } = {}): Promise
   return { code: file.contents, metafile: result.metafile };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/**
+ * Builds the chunk and writes it when its bytes changed (atomically: a temporary file renamed into
+ * place, so a test run or `wrangler dev` reading it meanwhile never sees half a file).
+ */
+export async function writeConsoleChunk(): Promise<{ bytes: number; changed: boolean }> {
   const { code } = await bundleConsole();
   let previous: Buffer | undefined;
   try {
@@ -60,8 +65,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     previous = undefined;
   }
   const changed = !previous || !previous.equals(code);
-  if (changed) writeFileSync(CONSOLE_CHUNK, code);
+  if (changed) {
+    const temporary = `${CONSOLE_CHUNK}.${process.pid}.tmp`;
+    writeFileSync(temporary, code);
+    renameSync(temporary, CONSOLE_CHUNK);
+  }
+  return { bytes: code.length, changed };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { bytes, changed } = await writeConsoleChunk();
   console.log(
-    `console chunk: ${relative(ROOT, CONSOLE_CHUNK)} ${(code.length / 1024).toFixed(1)} KiB${changed ? "" : " (unchanged)"}`,
+    `console chunk: ${relative(ROOT, CONSOLE_CHUNK)} ${(bytes / 1024).toFixed(1)} KiB${changed ? "" : " (unchanged)"}`,
   );
 }
