@@ -111,6 +111,22 @@ describe("what the console changes, the API on the same isolate sees at once", (
     expect(await flag()).toBe(true);
   });
 
+  it("the health page counts this isolate's requests still buffered in the main module", async () => {
+    const cookie = await consoleCookie(worker);
+    const total = async () => {
+      const html = await (
+        await fetch(`${worker.url}/console/health`, { headers: { Cookie: cookie } })
+      ).text();
+      return Number(/<dt>Requests<\/dt>\s*<dd>(\d+)<\/dd>/.exec(html)?.[1] ?? Number.NaN);
+    };
+    const before = await total();
+    expect(Number.isFinite(before)).toBe(true);
+    // Counted in the main module's buffer (flushed every 5 s or 200 counts): only the main
+    // module's flush, handed to the chunk, puts them on the chart now.
+    for (let i = 0; i < 7; i++) expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
+    expect(await total()).toBeGreaterThanOrEqual(before + 7);
+  });
+
   it("a session revoked in the console stops its access token at once", async () => {
     const user = await signInUser(worker, `chunk-${crypto.randomUUID()}`, "ios");
     const me = () => fetchJson(worker.url, "/v1/me", { token: user.accessToken });
