@@ -23,6 +23,10 @@ import { flushMetrics } from "./ops/metrics";
  * or writes — the live-config cache, the session-revocation cache, the metrics buffers — is the
  * main module's instance, passed in through `ConsoleServices`. Enforced by ESLint (no value
  * imports of those modules under worker/console/) and by test/e2e/console-chunk.e2e.test.ts.
+ * Classes differ across the boundary too: an `ApiError` thrown by a service is not an `instanceof`
+ * the chunk's `ApiError` (services return results rather than throw for expected outcomes), and
+ * the chunk's drizzle tables work with the main module's `db` because drizzle recognises its
+ * objects by their entity kind, not by class identity.
  */
 const SERVICES: ConsoleServices = { getLiveConfig, putLiveConfig, endSession, flushMetrics };
 
