@@ -75,6 +75,8 @@ export default tseslint.config(
       "client/src/generated",
       // Copied from swagger-ui-dist by scripts/docs-assets.ts (git-ignored vendor code).
       "assets/docs-ui/swagger-ui-bundle.js",
+      // Built from worker/console/ by scripts/console-chunk.ts (git-ignored build output).
+      "worker/console-chunk.js",
     ],
   },
   js.configs.recommended,
@@ -117,6 +119,30 @@ export default tseslint.config(
     files: ["worker/console/**"],
     ignores: ["worker/console/queries/**"],
     rules: { "no-restricted-imports": restrict(...ROUTES) },
+  },
+  {
+    // The console is its own ES module with its own copies of every module it imports (see
+    // worker/console-loader.ts): modules with per-isolate state the API also reads are reached
+    // through the main module's instances (`services(c)`, worker/console/services.ts), never imported.
+    name: "console/no-stateful-imports",
+    files: ["worker/console/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex:
+                "^\\.{1,2}/(.*/)?(config/store|auth/(session|session-cache|verified-cache|keys)|ops/(metrics|analytics-writer)|push/providers/apns/credentials-client)$",
+              allowTypeImports: true,
+              message:
+                "Stateful module: the console chunk would get its own copy of its state. Use services(c) " +
+                "from worker/console/services.ts (add the function to ConsoleServices).",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     name: "layering/pure",

@@ -1,5 +1,6 @@
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
+import { handleConsole } from "./console-loader";
 import { compressResponse } from "./http/compress";
 import { appVersionPolicy } from "./middleware/app-version";
 import { authenticate } from "./middleware/auth";
@@ -38,10 +39,9 @@ app.use(deviceProfile()); //      headers → DeviceProfile, accepted codings in
 app.use(compressResponse()); //   encoding chosen per device profile, applied once; ETag + 304 here
 app.use(bodyLimit()); //          1 MiB, counted as it streams (chunked bodies too)
 // The console (HTML forms, its own cookie session and CSRF checks; worker/console/): answered
-// here, before the JSON API's steps, and loaded on its first request so API requests never pay for it.
-app.on(["GET", "POST"], ["/console", "/console/*"], async (c) =>
-  (await import("./console/app")).handleConsole(c),
-);
+// here, before the JSON API's steps, from its own ES module loaded on the first console request,
+// so API requests never load it (worker/console-loader.ts).
+app.on(["GET", "POST"], ["/console", "/console/*"], handleConsole);
 app.use(jsonBody()); //           strict UTF-8, duplicate-free JSON, parsed once
 app.use(appVersionPolicy()); //   426 upgrade_required below the platform's minimum
 app.use(authenticate()); //       Bearer access token → c.var.auth (routes guard with requireUser)

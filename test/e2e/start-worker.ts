@@ -1,6 +1,15 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
@@ -25,9 +34,29 @@ const BUILD_INPUTS = [
   "tsconfig.json",
   "assets",
   "scripts/docs-assets.ts",
+  "scripts/console-chunk.ts",
 ];
 /** Copied by wrangler's custom build (scripts/docs-assets.ts); missing means the build must run. */
 const BUILT_ASSET = join(ROOT, "assets", "docs-ui", "swagger-ui-bundle.js");
+/** The console's own ES module, uploaded beside the bundle (worker/console-loader.ts). */
+export const CONSOLE_CHUNK_FILE = "console-chunk.js";
+
+/**
+ * The modules Miniflare loads: the bundle, plus the console's chunk when it sits beside it. They
+ * are listed because the bundle imports the chunk through a variable, which Miniflare's own
+ * discovery of imports (`modules: true`) cannot follow.
+ */
+export function workerModules(scriptPath: string): Pick<WorkerOptions, "modules" | "modulesRoot"> {
+  const root = dirname(scriptPath);
+  const chunk = join(root, CONSOLE_CHUNK_FILE);
+  return {
+    modulesRoot: root,
+    modules: [
+      { type: "ESModule", path: scriptPath },
+      ...(existsSync(chunk) ? [{ type: "ESModule" as const, path: chunk }] : []),
+    ],
+  };
+}
 
 function newestMtime(path: string): number {
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -42,6 +71,7 @@ function newestMtime(path: string): number {
 export function isBundleFresh(): boolean {
   const bundle = statSync(WORKER_BUNDLE, { throwIfNoEntry: false });
   if (!bundle || !statSync(BUILT_ASSET, { throwIfNoEntry: false })) return false;
+  if (!existsSync(join(dirname(WORKER_BUNDLE), CONSOLE_CHUNK_FILE))) return false;
   const newestSource = Math.max(...BUILD_INPUTS.map((p) => newestMtime(join(ROOT, p))));
   return bundle.mtimeMs >= newestSource;
 }
@@ -69,11 +99,13 @@ export async function bundle(
     if (options.config) args.push("--config", options.config);
     if (options.minify) args.push("--minify");
     const { stdout } = await run("npx", args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-    let entry = "index.js";
-    for (const file of readdirSync(scratch)) {
-      if (file.endsWith(".js")) entry = file;
-      renameSync(join(scratch, file), join(outdir, file));
-    }
+    // The bundle is index.js (or the config's main module name); console-chunk.js beside it is
+    // the console's own module (wrangler's `find_additional_modules`), never the entry.
+    const files = readdirSync(scratch);
+    const entry = files.includes("index.js")
+      ? "index.js"
+      : (files.find((f) => f.endsWith(".js") && f !== CONSOLE_CHUNK_FILE) ?? "index.js");
+    for (const file of files) renameSync(join(scratch, file), join(outdir, file));
     const sizeLine = /Total Upload:[^\n]*/.exec(stdout)?.[0] ?? "";
     return { path: join(outdir, entry), sizeLine };
   } finally {
@@ -188,8 +220,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
         {
           ...workerOptions,
           name: "outpost",
-          modules: true,
-          scriptPath: options.scriptPath ?? WORKER_BUNDLE,
+          ...workerModules(options.scriptPath ?? WORKER_BUNDLE),
           bindings: { ...workerOptions.bindings, ...bindings },
         },
         ...(options.extraWorkers ?? []),

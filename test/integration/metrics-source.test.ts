@@ -147,7 +147,7 @@ describe("healthSeries", () => {
       { ...counterDataPoint("outpost_push_failed_total", { reason: "Unregistered" }, 2), timestamp: now },
       { ...counterDataPoint("outpost_push_sent_total", { provider: "fcm" }, 5), timestamp: now },
     ]);
-    const series = await healthSeries(production(), { minutes: 10, now });
+    const series = await healthSeries(production(), { minutes: 10, now, flush: flushMetrics });
     expect(series.source).toBe("analytics-engine");
     expect(series.stepMs).toBe(60_000);
     expect(series.points).toHaveLength(10);
@@ -188,7 +188,7 @@ describe("healthSeries", () => {
       ],
       { at: minute - 5 * 60_000 + 30_000, latency: [0, 0, 0, 0, 0, 0, 0, 0, 0, 2] },
     );
-    const series = await healthSeries(env, { minutes: 30, now });
+    const series = await healthSeries(env, { minutes: 30, now, flush: flushMetrics });
     expect(series.source).toBe("durable-object");
     expect(series.points).toHaveLength(30);
     const current = series.points.at(-1);
@@ -209,7 +209,7 @@ describe("healthSeries", () => {
 
   it("clamps the window to a day and never below a minute", async () => {
     const now = Date.now();
-    expect((await healthSeries(env, { minutes: 99_999, now })).points).toHaveLength(96); // 15-minute steps
-    expect((await healthSeries(env, { minutes: 0, now })).points).toHaveLength(1);
+    expect((await healthSeries(env, { minutes: 99_999, now, flush: flushMetrics })).points).toHaveLength(96); // 15-minute steps
+    expect((await healthSeries(env, { minutes: 0, now, flush: flushMetrics })).points).toHaveLength(1);
   });
 });

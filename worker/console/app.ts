@@ -22,12 +22,14 @@ import { signInPage } from "./pages/sign-in";
 import { spacePage, spacesPage } from "./pages/spaces";
 import { revokeUserSessionAction, userPage, usersPage } from "./pages/users";
 import type { ConsoleSession } from "./queries/sessions";
+import { bindServices, type ConsoleServices } from "./services";
 import { seeOther, withConsoleHeaders } from "./respond";
 import { currentConsoleSession, endConsoleSession, startConsoleSession } from "./session";
 
 /**
- * The console, loaded on its first request only (worker/app.ts imports this module lazily, so
- * API requests never evaluate it). A small Hono router matches the path; every handler works on
+ * The console: the entry of its own ES module (worker/console-chunk.js, built by
+ * scripts/console-chunk.ts), loaded on the first console request by worker/console-loader.ts, so
+ * API requests never load it. Stateful services come from the main module (`ConsoleServices`). A small Hono router matches the path; every handler works on
  * the API pipeline's own context (`parent`: its D1 session, env, request id), so the console
  * reads and writes through the same domain functions and queries as the API.
  */
@@ -169,8 +171,12 @@ router.get(
 
 router.notFound((cc) => notFoundPage(cc.env.parent, "There is no such console page."));
 
-/** Serves one console request within the API pipeline (see worker/app.ts). */
-export async function handleConsole(c: Context<AppEnv>): Promise<Response> {
+/**
+ * Serves one console request within the API pipeline (see worker/app.ts). `services` are the main
+ * module's stateful functions (see worker/console/services.ts for why they are not imported here).
+ */
+export async function handleConsole(c: Context<AppEnv>, services: ConsoleServices): Promise<Response> {
+  bindServices(c, services);
   // Operators act on what they just saw: every console read goes to the primary.
   c.var.d1.usePrimary();
   await prepareAssets();

@@ -6,6 +6,7 @@ import { type HealthPoint, type HealthSeries, healthSeries } from "../ops/health
 import { type LineChart, lineChartSvg } from "./health-chart";
 import { Layout, utc } from "./layout";
 import { page } from "./respond";
+import { services } from "./services";
 
 /** The windows a person can pick; anything else asked for falls back to the first. */
 const WINDOWS = [
@@ -125,7 +126,7 @@ export async function healthPage(c: Context<AppEnv>, csrf: string): Promise<Resp
   const window = WINDOWS.find((w) => w.minutes === asked) ?? WINDOWS[0];
   let series: HealthSeries | null = null;
   try {
-    series = await healthSeries(c.env, { minutes: window.minutes });
+    series = await healthSeries(c.env, { minutes: window.minutes, flush: services(c).flushMetrics });
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 503)) throw error;
   }

@@ -2,7 +2,6 @@ import { analyticsDataset, cellNumber, cellTime, queryAnalytics } from "./analyt
 import { countsOverTimeQuery, latencyOverTimeQuery } from "./analytics-queries";
 import { HEALTH_COUNTERS, type HealthCounter, healthCountersOf } from "./health-counters";
 import { LATENCY_BOUNDS_MS, histogramQuantile } from "./latency";
-import { flushMetrics } from "./metrics";
 import { metricsCounter } from "./metrics-client";
 import { type MetricsSource, metricsSource } from "./metrics-source";
 
@@ -28,6 +27,12 @@ export interface HealthSeriesOptions {
   minutes?: number;
   /** "Now" (tests); defaults to the clock. */
   now?: number;
+  /**
+   * Flushes this isolate's buffered counts (`flushMetrics` of worker/ops/metrics.ts), so its last
+   * counts are on the chart too. Passed in rather than imported: the console runs in its own ES
+   * module, whose copy of the metrics buffer is always empty (worker/console/services.ts).
+   */
+  flush: (env: Env) => Promise<void>;
 }
 
 const MINUTE_MS = 60_000;
@@ -55,8 +60,14 @@ function steps(from: number, to: number, stepMs: number): HealthPoint[] {
   return out;
 }
 
-async function fromDurableObject(env: Env, from: number, to: number, stepMs: number): Promise<HealthPoint[]> {
-  await flushMetrics(env); // this isolate's last counts belong on the chart too
+async function fromDurableObject(
+  env: Env,
+  from: number,
+  to: number,
+  stepMs: number,
+  flush: HealthSeriesOptions["flush"],
+): Promise<HealthPoint[]> {
+  await flush(env); // this isolate's last counts belong on the chart too
   const buckets = await metricsCounter(env).minutes(from, to);
   const points = steps(from, to, stepMs);
   const histograms = points.map(() => new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0));
@@ -119,7 +130,7 @@ async function fromAnalyticsEngine(
  * per step over the last `minutes`, from this environment's metrics source: Analytics Engine SQL in
  * staging and production, the MetricsCounter Durable Object's per-minute buckets locally.
  */
-export async function healthSeries(env: Env, options: HealthSeriesOptions = {}): Promise<HealthSeries> {
+export async function healthSeries(env: Env, options: HealthSeriesOptions): Promise<HealthSeries> {
   const minutes = Math.min(MAX_HEALTH_MINUTES, Math.max(1, Math.floor(options.minutes ?? 60)));
   const stepMs = stepMinutesFor(minutes) * MINUTE_MS;
   const now = options.now ?? Date.now();
@@ -130,6 +141,6 @@ export async function healthSeries(env: Env, options: HealthSeriesOptions = {}):
   const points =
     source === "analytics-engine"
       ? await fromAnalyticsEngine(env, from, to, stepMs, minutes)
-      : await fromDurableObject(env, from, to, stepMs);
+      : await fromDurableObject(env, from, to, stepMs, options.flush);
   return { source, from, to, stepMs, points };
 }

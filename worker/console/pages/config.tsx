@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { audit, consoleActor } from "../../audit/record";
 import { evaluateFlags } from "../../config/flags";
 import { type RemoteConfig, RemoteConfigSchema } from "../../config/schema";
-import { getLiveConfig, putLiveConfig } from "../../config/store";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { parseStrictJson } from "../../lib/strict-json";
@@ -13,6 +12,7 @@ import { FieldError, Layout, utc } from "../layout";
 import { getConfigRevision, listConfigRevisions } from "../queries/config";
 import type { ConsoleSession } from "../queries/sessions";
 import { page, seeOther } from "../respond";
+import { services } from "../services";
 import { notFoundPage } from "./errors";
 
 /**
@@ -36,7 +36,7 @@ async function render(
   state: EditorState,
   status: 200 | 400 | 409 = 200,
 ) {
-  const live = await getLiveConfig(c.var.db, { fresh: true });
+  const live = await services(c).getLiveConfig(c.var.db, { fresh: true });
   const revisions = await listConfigRevisions(c.var.db);
   const q = c.req.query();
   const previewing = q.preview !== undefined;
@@ -203,7 +203,7 @@ export async function saveConfigAction(c: Context<AppEnv>, session: ConsoleSessi
   const { config, errors } = validate(text);
   if (!config) return render(c, session, { text, errors }, 400);
   const base = Number(form.get("baseRevision") || Number.NaN);
-  const live = Number.isSafeInteger(base) ? await putLiveConfig(c.var.db, config, base) : null;
+  const live = Number.isSafeInteger(base) ? await services(c).putLiveConfig(c.var.db, config, base) : null;
   if (!live) {
     return render(
       c,
@@ -233,7 +233,7 @@ export async function revisionPage(
   const row = Number.isSafeInteger(revision) ? await getConfigRevision(c.var.db, revision) : undefined;
   if (!row) return notFoundPage(c, "No such revision", session.csrfToken);
   const previous = revision > 1 ? await getConfigRevision(c.var.db, revision - 1) : undefined;
-  const live = await getLiveConfig(c.var.db, { fresh: true });
+  const live = await services(c).getLiveConfig(c.var.db, { fresh: true });
   const before = previous
     ? pretty(JSON.parse(previous.document) as RemoteConfig)
     : pretty({ platforms: {}, flags: {} });
@@ -282,7 +282,7 @@ export async function rollbackAction(
   // Stored documents were validated when they were saved; a rollback stores the same document again.
   const config = JSON.parse(row.document) as RemoteConfig;
   const base = Number(form.get("baseRevision") || Number.NaN);
-  const live = Number.isSafeInteger(base) ? await putLiveConfig(c.var.db, config, base) : null;
+  const live = Number.isSafeInteger(base) ? await services(c).putLiveConfig(c.var.db, config, base) : null;
   if (!live)
     return render(
       c,

@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { audit, consoleActor } from "../../audit/record";
-import { endSession } from "../../auth/session";
 import { entitlementRecord } from "../../entitlements/record";
 import type { AppEnv } from "../../env";
 import type { FormFields } from "../guard";
@@ -15,6 +14,7 @@ import {
 } from "../queries/people";
 import type { ConsoleSession } from "../queries/sessions";
 import { page, seeOther } from "../respond";
+import { services } from "../services";
 import { notFoundPage } from "./errors";
 
 /**
@@ -298,7 +298,7 @@ export async function revokeUserSessionAction(
 ) {
   const userId = params.id ?? "";
   const sessionId = params.sessionId ?? "";
-  if (await endSession(c.var.d1, sessionId, "revoked", userId)) {
+  if (await services(c).endSession(c.var.d1, sessionId, "revoked", userId)) {
     await audit(c.var.db, consoleActor(session.idHash), "user_session.revoked", sessionId, { userId });
   }
   return seeOther(c, `/console/users/${encodeURIComponent(userId)}`);
