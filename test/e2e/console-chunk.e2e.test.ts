@@ -27,6 +27,7 @@ const ALLOWED_STATE: Record<string, string> = {
   "worker/console/services.ts": "the services bound per request, keyed by that request's context",
   "worker/push/campaigns/local-time.ts": "a memo of Intl.DateTimeFormat per time zone",
   "worker/config/flags.ts": "a memo of parsed semver ranges",
+  "worker/entitlements/catalog.ts": "a memo of the parsed ENTITLEMENTS var, keyed by its text",
   // Reached only through the pure payload helpers of apns/sender.ts (payload.ts validates the
   // campaign's APNs payload); the console never sends, so the token copy is never read or filled.
   "worker/push/providers/apns/credentials-client.ts": "the APNs token copy, unused: the console never sends",
