@@ -591,7 +591,7 @@ export type paths = {
         };
         /**
          * WebSocket of pokes: the space's version, whenever it moves
-         * @description WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller's registered device so it gets pokes instead of silent pushes — another user's device id is ignored). The server sends `{"type":"poke","version":N}` on connect and whenever the space's version moves; `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.
+         * @description WebSocket upgrade (bearer token in `Authorization` or `?token=`; `X-Device-Id` or `?deviceId=` names the caller's registered device so it gets pokes instead of silent pushes — another user's device id is ignored). The server sends `{"type":"poke","version":N,"bookmark":"..."}` on connect and whenever the space's version moves (`bookmark`: the change's `Outpost-Bookmark`, to pull it with; absent before the first change); `{"type":"ping"}` is answered `{"type":"pong"}`. The socket closes with 4001 within 30 seconds of its session ending (logout, revocation) or its access token expiring: refresh, then reconnect; 4003 when the user is removed from the space.
          */
         get: operations["openSyncSocket"];
         put?: never;
@@ -753,7 +753,7 @@ export type components = {
              * @example {
              *       "persistedQuery": {
              *         "version": 1,
-             *         "sha256Hash": "eaf58245ebec1d16041231898ce7ed5df25ec1394931e34bddbd54e25c7e2bf4"
+             *         "sha256Hash": "a96a2a7326c16fbf642efea8847ad2396c55ee3ac39c0da02f6fb25c3b6cfac5"
              *       }
              *     }
              */
