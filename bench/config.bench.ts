@@ -9,11 +9,10 @@ import {
   deviceRegistration,
   type BenchHarness,
   type BenchReport,
-  type BenchRow,
   type LoadOptions,
   type LoadResult,
 } from "./harness";
-import { fmt, measureAgainstHello, median } from "./ratio-rounds";
+import { measureAgainstHello, median, ratioRows } from "./ratio-rounds";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -115,31 +114,16 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     { name: "GET /v1/devices", status: 200, options: { path: "/v1/devices", headers: authed } },
   ];
 
-  const { hello, measured } = await measureAgainstHello(h, routes, {
+  const rounds = await measureAgainstHello(h, routes, {
     rounds: ROUNDS,
     connections: CONNECTIONS,
     seconds: DURATION,
     check: (result, what, route) => check(result, route?.status ?? 200, what),
   });
 
-  const rows: BenchRow[] = [
-    {
-      name: "bare Hono hello (baseline)",
-      value: `${fmt(median(hello.map((r) => r.rps)))} rps`,
-      ratio: "1",
-      note: `p50 ${median(hello.map((r) => r.p50))} ms / p99 ${median(hello.map((r) => r.p99))} ms`,
-    },
-  ];
-  for (const [name, { results, ratios }] of measured) {
-    rows.push({
-      name,
-      value: `${fmt(median(results.map((r) => r.rps)))} rps`,
-      ratio: `${median(ratios).toFixed(2)}×`,
-      note:
-        `p50 ${median(results.map((r) => r.p50))} ms / p99 ${median(results.map((r) => r.p99))} ms, ` +
-        `${Math.round(median(results.map((r) => r.bytesPerRequest)))} B/response`,
-    });
-  }
+  const rows = ratioRows(rounds, (results, route) =>
+    route ? `, ${Math.round(median(results.map((r) => r.bytesPerRequest)))} B/response` : "",
+  );
   rows.push({ name: "config body for this device", value: `${configBytes} B`, note: `${FLAGS} flags` });
   return { title: "Config, devices and the version policy", rows };
 }

@@ -9,8 +9,8 @@
  */
 import { appStoreConfig } from "../worker/entitlements/apple/config";
 import { verifyNotification } from "../worker/entitlements/apple/messages";
-import type { BenchHarness, BenchReport, BenchRow, LoadOptions, LoadResult } from "./harness";
-import { fmt, measureAgainstHello, median } from "./ratio-rounds";
+import type { BenchHarness, BenchReport, LoadOptions, LoadResult } from "./harness";
+import { measureAgainstHello, ratioRows } from "./ratio-rounds";
 import { providerBindings } from "../scripts/lib/provider-bindings";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -91,7 +91,7 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
       options: { path: "/v1/me", headers: authed },
     },
   ];
-  const { hello, measured } = await measureAgainstHello(h, routes, {
+  const rounds = await measureAgainstHello(h, routes, {
     rounds: ROUNDS,
     connections: CONNECTIONS,
     seconds: DURATION,
@@ -108,22 +108,7 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     await verifyNotification(config, sale.signedPayload, Date.now());
   const perNotification = (performance.now() - started) / NODE_VERIFICATIONS;
 
-  const rows: BenchRow[] = [
-    {
-      name: "bare Hono hello (baseline)",
-      value: `${fmt(median(hello.map((r) => r.rps)))} rps`,
-      ratio: "1",
-      note: `p50 ${median(hello.map((r) => r.p50))} ms / p99 ${median(hello.map((r) => r.p99))} ms`,
-    },
-  ];
-  for (const [name, { results, ratios }] of measured) {
-    rows.push({
-      name,
-      value: `${fmt(median(results.map((r) => r.rps)))} rps`,
-      ratio: `${median(ratios).toFixed(2)}×`,
-      note: `p50 ${median(results.map((r) => r.p50))} ms / p99 ${median(results.map((r) => r.p99))} ms`,
-    });
-  }
+  const rows = ratioRows(rounds);
   rows.push({
     name: "verifying one notification in Node (outer + transaction + renewal info)",
     value: `${perNotification.toFixed(2)} ms`,

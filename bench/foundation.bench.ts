@@ -10,8 +10,8 @@ import { gzipSync } from "node:zlib";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, ROOT } from "../test/e2e/start-worker";
-import type { BenchHarness, BenchReport, BenchRow, LoadOptions, LoadResult } from "./harness";
-import { fmt, measureAgainstHello, median } from "./ratio-rounds";
+import type { BenchHarness, BenchReport, LoadOptions, LoadResult } from "./harness";
+import { measureAgainstHello, median, ratioRows } from "./ratio-rounds";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
@@ -100,35 +100,20 @@ export async function run(h: BenchHarness): Promise<BenchReport> {
     { name: "GET /v1/config (authenticated)", options: { path: "/v1/config", headers: authed } },
     { name: "GET /v1/me", options: { path: "/v1/me", headers: authed } },
   ];
-  const { hello, measured } = await measureAgainstHello(h, routes, {
+  const rounds = await measureAgainstHello(h, routes, {
     rounds: ROUNDS,
     connections: CONNECTIONS,
     seconds: DURATION,
     check,
   });
 
-  const rows: BenchRow[] = [
-    {
-      name: "bare Hono hello (baseline)",
-      value: `${fmt(median(hello.map((r) => r.rps)))} rps`,
-      ratio: "1",
-      note: `p50 ${median(hello.map((r) => r.p50))} ms / p99 ${median(hello.map((r) => r.p99))} ms${failures(hello)}`,
-    },
-  ];
-  for (const [name, { results, ratios }] of measured) {
-    const ratio = median(ratios);
-    const goal = name.startsWith("GET /v1/config")
-      ? `; goal ≥ 0.5×: ${ratio >= 0.5 ? "met" : "NOT met"}`
+  const rows = ratioRows(rounds, (results, route) => {
+    if (!route) return failures(results);
+    const goal = route.name.startsWith("GET /v1/config")
+      ? `; goal ≥ 0.5×: ${route.ratio >= 0.5 ? "met" : "NOT met"}`
       : "";
-    rows.push({
-      name,
-      value: `${fmt(median(results.map((r) => r.rps)))} rps`,
-      ratio: `${ratio.toFixed(2)}×`,
-      note:
-        `p50 ${median(results.map((r) => r.p50))} ms / p99 ${median(results.map((r) => r.p99))} ms, ` +
-        `${Math.round(median(results.map((r) => r.bytesPerRequest)))} B/response${goal}${failures(results)}`,
-    });
-  }
+    return `, ${Math.round(median(results.map((r) => r.bytesPerRequest)))} B/response${goal}${failures(results)}`;
+  });
 
   h.log("bundling with --minify for the size figures");
   const built = await bundle({ outdir: join(ROOT, "dist", "minified"), minify: true });

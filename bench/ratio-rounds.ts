@@ -1,4 +1,4 @@
-import type { BenchHarness, LoadOptions, LoadResult } from "./harness";
+import type { BenchHarness, BenchRow, LoadOptions, LoadResult } from "./harness";
 
 /** A route measured as a ratio to the bare hello route. */
 export interface RatioRoute {
@@ -69,4 +69,35 @@ export async function measureAgainstHello<R extends RatioRoute>(
     }
   }
   return { hello, measured };
+}
+
+/**
+ * The report rows of a `measureAgainstHello` run: the hello baseline, then each route with its
+ * median requests/s, median ratio and median p50/p99. `note` adds to a row's note (the baseline
+ * gets no route).
+ */
+export function ratioRows<R extends RatioRoute>(
+  { hello, measured }: RatioRounds<R>,
+  note: (results: LoadResult[], route?: { name: string; ratio: number }) => string = () => "",
+): BenchRow[] {
+  const latency = (results: LoadResult[]) =>
+    `p50 ${median(results.map((r) => r.p50))} ms / p99 ${median(results.map((r) => r.p99))} ms`;
+  const rows: BenchRow[] = [
+    {
+      name: "bare Hono hello (baseline)",
+      value: `${fmt(median(hello.map((r) => r.rps)))} rps`,
+      ratio: "1",
+      note: `${latency(hello)}${note(hello)}`,
+    },
+  ];
+  for (const [name, { results, ratios }] of measured) {
+    const ratio = median(ratios);
+    rows.push({
+      name,
+      value: `${fmt(median(results.map((r) => r.rps)))} rps`,
+      ratio: `${ratio.toFixed(2)}×`,
+      note: `${latency(results)}${note(results, { name, ratio })}`,
+    });
+  }
+  return rows;
 }

@@ -13,8 +13,8 @@ import { SPACE_ID } from "../sync/protocol";
 import { membersOfSpacesQuery, recordPageQuery } from "../sync/queries/pages";
 import { ensurePersonalSpace, listSpacesOf } from "../sync/queries/spaces";
 import { personalSpaceId, resolveSpaceId } from "../sync/spaces";
-import { imageQuality, imageWidth, pageSize } from "../tailor/decisions";
-import { parseImageHosts } from "../tailor/images";
+import { pageSize } from "../tailor/decisions";
+import { imageContext } from "../tailor/project";
 import { type GraphqlContext, memoised, pageCursor, pageLimit, userOf } from "./context";
 import { chunks, keyedLoader } from "./queries/batch";
 
@@ -165,11 +165,7 @@ export const queryResolvers = {
       { ...reads, user },
       config,
       profile.appVersion,
-      {
-        variant: { width: imageWidth(profile), quality: imageQuality(profile) },
-        hosts: parseImageHosts(c.env.IMAGE_HOSTS),
-        origin: new URL(c.req.url).origin,
-      },
+      imageContext(profile, c.env.IMAGE_HOSTS, c.req.url),
       entitlementsFromPurchases(c.env, bought, now),
     );
   },

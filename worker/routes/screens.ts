@@ -6,11 +6,10 @@ import { EntitlementSchema } from "../entitlements/schema";
 import { unauthorized } from "../errors";
 import { respondCacheable } from "../http/cacheable";
 import { asUser, createRouter, problems } from "../openapi";
-import { imageQuality, imageWidth, pageSize, TAILORING_HEADERS } from "../tailor/decisions";
+import { pageSize, TAILORING_HEADERS } from "../tailor/decisions";
 import { assembleHome, HOME_FIELD_SHAPE } from "../screens/home";
 import { readHome } from "../screens/queries";
-import { parseImageHosts } from "../tailor/images";
-import { applySelection, parseFieldSelection } from "../tailor/project";
+import { applySelection, imageContext, parseFieldSelection } from "../tailor/project";
 
 /** Whole screens in one round trip, tailored to the device (the BFF part), mounted at /v1/screens. */
 export const screensRoutes = createRouter();
@@ -101,11 +100,7 @@ screensRoutes.openapi(
       { ...reads, user },
       config,
       profile.appVersion,
-      {
-        variant: { width: imageWidth(profile), quality: imageQuality(profile) },
-        hosts: parseImageHosts(c.env.IMAGE_HOSTS),
-        origin: new URL(c.req.url).origin,
-      },
+      imageContext(profile, c.env.IMAGE_HOSTS, c.req.url),
       entitlements,
     );
     // The compression middleware answers 304 when the client already holds this representation.

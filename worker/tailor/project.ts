@@ -4,7 +4,8 @@
  */
 import { invalidQuery } from "../errors";
 import { type CollectionSpec, fieldsKnownTo, imageFields } from "../sync/collections";
-import { type ImageVariant, resizedImageUrl } from "./images";
+import { imageQuality, imageWidth } from "./decisions";
+import { type ImageVariant, parseImageHosts, resizedImageUrl } from "./images";
 
 export interface ImageContext {
   variant: ImageVariant;
@@ -102,4 +103,17 @@ export function applySelection(
     out[key] = picked === true ? value : pick(value, picked);
   }
   return out;
+}
+
+/** The image sizing for one request: the device's variant, the allow-listed hosts, our origin. */
+export function imageContext(
+  profile: Parameters<typeof imageWidth>[0],
+  imageHosts: string | undefined,
+  requestUrl: string,
+): ImageContext {
+  return {
+    variant: { width: imageWidth(profile), quality: imageQuality(profile) },
+    hosts: parseImageHosts(imageHosts),
+    origin: new URL(requestUrl).origin,
+  };
 }
