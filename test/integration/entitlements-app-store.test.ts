@@ -123,6 +123,69 @@ describe("App Store purchases: the app's report", () => {
   });
 });
 
+describe("App Store purchases: an anonymous buyer signing into an existing account", () => {
+  /** Signs into the account of identity `sub` (created on first use), optionally carrying a bearer. */
+  async function signInAs(sub: string, bearer?: string) {
+    const { mintIdToken, call } = await import("../setup/http");
+    const idToken = await mintIdToken({ sub, aud: env.OIDC_AUDIENCE });
+    const res = await call("/v1/auth/oidc", {
+      method: "POST",
+      token: bearer,
+      json: { provider: env.OIDC_PROVIDER_NAME, idToken },
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json<{
+      accessToken: string;
+      refreshToken: string;
+      user: { id: string; anonymous: boolean };
+    }>();
+    return {
+      userId: body.user.id,
+      accessToken: body.accessToken,
+      refreshToken: body.refreshToken,
+      deviceId: "",
+      anonymous: body.user.anonymous,
+    };
+  }
+
+  it("takes what they bought along: the account holds it, the orphaned anonymous user nothing", async () => {
+    const sub = `existing-${crypto.randomUUID()}`;
+    // The account exists already (signed in on another phone), with nothing bought.
+    const account = await signInAs(sub);
+    expect(await entitlementsOf(account)).toEqual([]);
+
+    // On a new phone the app starts anonymous, and the user buys pro there.
+    const anon = await anonymousUser();
+    const sale = await buy(anon.userId);
+    expect((await reportPurchase(anon, sale.signedTransaction)).status).toBe(200);
+
+    // Then signs into the existing account, carrying the anonymous token.
+    const signedIn = await signInAs(sub, anon.accessToken);
+    expect(signedIn).toMatchObject({ userId: account.userId, anonymous: false });
+    expect(await pro(signedIn)).toMatchObject({ active: true });
+    expect((await purchaseRow(sale.originalTransactionId))?.user_id).toBe(account.userId);
+    expect(await entitlementsOf(anon)).toEqual([]);
+    // The account's own report of the purchase is its own now, not a 409.
+    expect((await reportPurchase(signedIn, sale.signedTransaction)).status).toBe(200);
+    // And the store's later messages reach the account.
+    await deliver(await storeAction("refund", { originalTransactionId: sale.originalTransactionId }));
+    expect(await pro(signedIn)).toMatchObject({ active: false });
+  });
+
+  it("moves nothing when the caller signing into another account is not anonymous", async () => {
+    const owner = await signedInUser();
+    const sale = await buy(owner.userId);
+    expect((await reportPurchase(owner, sale.signedTransaction)).status).toBe(200);
+    const sub = `other-${crypto.randomUUID()}`;
+    const other = await signInAs(sub);
+    const switched = await signInAs(sub, owner.accessToken);
+    expect(switched.userId).toBe(other.userId);
+    expect((await purchaseRow(sale.originalTransactionId))?.user_id).toBe(owner.userId);
+    expect(await pro(owner)).toMatchObject({ active: true });
+    expect(await entitlementsOf(switched)).toEqual([]);
+  });
+});
+
 describe("App Store purchases: the app's report and the store's notification", () => {
   it("land on one purchase and one entitlement, whichever comes first", async () => {
     // Report first, then the notification.

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { InvalidIdToken, verifyIdToken } from "../auth/oidc";
 import { endSession, refreshSession, startSession, type DeviceInfo } from "../auth/session";
 import { insertUserStatement, signInIdentity, type UserRow } from "../auth/queries/users";
+import { carryPurchasesToAccount } from "../entitlements/carry-over";
+import { ledgerContext } from "../entitlements/context";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { primary } from "../middleware/database";
@@ -78,7 +80,7 @@ authRoutes.openapi(
     description:
       "With a valid anonymous access token as bearer, a new identity is linked to that same user " +
       "(same id, anonymous becomes false). An identity that already belongs to a user signs into " +
-      "that user; nothing is merged.",
+      "that user; nothing is merged, except the anonymous caller's store purchases, which move to that user.",
     ...asOptionalUser,
     middleware: [primary(), limitAuth("sign_in")],
     request: body(
@@ -124,6 +126,9 @@ authRoutes.openapi(
       auth?.anonymous ? auth.userId : undefined,
       Date.now(),
     );
+    // Signing an anonymous caller into an existing account: what it bought goes along.
+    if (auth?.anonymous && user.id !== auth.userId)
+      await carryPurchasesToAccount(ledgerContext(c), auth.userId, user.id);
     const tokens = await startSession(c.env, c.var.d1, user, deviceOf(c, deviceId));
     c.header("Cache-Control", "no-store");
     return c.json({ ...tokens, user: userBody(user) }, 200);

@@ -201,3 +201,24 @@ export async function clearNeedsAcknowledgement(d1: D1Like, store: Store, purcha
     .bind(store, purchaseId)
     .run();
 }
+
+/**
+ * Moves every purchase of `fromUserId` to `toUserId`, but only while `fromUserId` is still an
+ * anonymous user (checked in the same statement, so an upgraded or unknown user moves nothing).
+ * Returns how many purchases moved.
+ */
+export async function moveAnonymousPurchases(
+  d1: D1Like,
+  fromUserId: string,
+  toUserId: string,
+  now: number,
+): Promise<number> {
+  const result = await d1
+    .prepare(
+      `UPDATE purchases SET user_id = ?2, updated_at = ?3
+       WHERE user_id = ?1 AND EXISTS (SELECT 1 FROM users WHERE id = ?1 AND anonymous = 1)`,
+    )
+    .bind(fromUserId, toUserId, now)
+    .run();
+  return result.meta.changes;
+}
