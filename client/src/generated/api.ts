@@ -182,7 +182,7 @@ export type paths = {
         put?: never;
         /**
          * Sign in with an OpenID Connect ID token (upgrades the caller's anonymous user)
-         * @description With a valid anonymous access token as bearer, a new identity is linked to that same user (same id, anonymous becomes false). An identity that already belongs to a user signs into that user; nothing is merged.
+         * @description With a valid anonymous access token as bearer, a new identity is linked to that same user (same id, anonymous becomes false). An identity that already belongs to a user signs into that user; nothing is merged, except the anonymous caller's store purchases, which move to that user.
          */
         post: operations["signInWithOidc"];
         delete?: never;
