@@ -73,8 +73,9 @@ export default tseslint.config(
       "bench/results",
       "client/dist",
       "client/src/generated",
-      // Copied from swagger-ui-dist by scripts/docs-assets.ts (git-ignored vendor code).
+      // Built from swagger-ui-dist by scripts/docs-assets.ts (git-ignored vendor code).
       "assets/docs-ui/swagger-ui-bundle.js",
+      "worker/docs-ui-chunk.js",
       // Built from worker/console/ by scripts/console-chunk.ts (git-ignored build output).
       "worker/console-chunk.js",
     ],

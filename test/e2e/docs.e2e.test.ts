@@ -85,8 +85,27 @@ describe("GET /docs", () => {
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get("content-type")).toContain("javascript");
     expect(bundle.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(bundle.headers.get("content-encoding")).toBe("gzip");
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(500_000);
-    // The assets' own configuration is not a file anyone can read.
-    expect((await fetch(`${worker.url}/_headers`)).status).toBe(404);
+  });
+
+  it("serves the UI's files gzip-compressed or inflated, revalidates by ETag, and nothing else", async () => {
+    const path = `${worker.url}/docs-ui/swagger-ui.css`;
+    const gz = await fetch(path, { headers: { "Accept-Encoding": "gzip" } });
+    expect(gz.status).toBe(200);
+    expect(gz.headers.get("content-encoding")).toBe("gzip");
+    expect(gz.headers.get("content-type")).toContain("text/css");
+    const css = await gz.text(); // fetch inflates it
+    const plain = await fetch(path, { headers: { "Accept-Encoding": "identity" } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(css);
+    expect(css).toContain(".swagger-ui");
+    const etag = gz.headers.get("etag") ?? "";
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const again = await fetch(path, { headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+    for (const other of ["/docs-ui/package.json", "/docs-ui/..%2Fwrangler.toml", "/docs-ui/constructor"])
+      expect((await fetch(`${worker.url}${other}`)).status).toBe(404);
   });
 });

@@ -36,24 +36,26 @@ const BUILD_INPUTS = [
   "scripts/docs-assets.ts",
   "scripts/console-chunk.ts",
 ];
-/** Copied by wrangler's custom build (scripts/docs-assets.ts); missing means the build must run. */
-const BUILT_ASSET = join(ROOT, "assets", "docs-ui", "swagger-ui-bundle.js");
 /** The console's own ES module, uploaded beside the bundle (worker/console-loader.ts). */
 export const CONSOLE_CHUNK_FILE = "console-chunk.js";
+/** The API docs UI's own ES module, uploaded beside the bundle (worker/routes/docs.ts). */
+export const DOCS_CHUNK_FILE = "docs-ui-chunk.js";
+/** The modules besides the bundle, in the order Miniflare gets them. */
+const CHUNK_FILES = [CONSOLE_CHUNK_FILE, DOCS_CHUNK_FILE];
 
 /**
- * The modules Miniflare loads: the bundle, plus the console's chunk when it sits beside it. They
+ * The modules Miniflare loads: the bundle, plus the console's and the docs UI's chunks when they sit beside it. They
  * are listed because the bundle imports the chunk through a variable, which Miniflare's own
  * discovery of imports (`modules: true`) cannot follow.
  */
 export function workerModules(scriptPath: string): Pick<WorkerOptions, "modules" | "modulesRoot"> {
   const root = dirname(scriptPath);
-  const chunk = join(root, CONSOLE_CHUNK_FILE);
+  const chunks = CHUNK_FILES.map((file) => join(root, file)).filter((path) => existsSync(path));
   return {
     modulesRoot: root,
     modules: [
       { type: "ESModule", path: scriptPath },
-      ...(existsSync(chunk) ? [{ type: "ESModule" as const, path: chunk }] : []),
+      ...chunks.map((path) => ({ type: "ESModule" as const, path })),
     ],
   };
 }
@@ -70,8 +72,8 @@ function newestMtime(path: string): number {
 /** True when `dist/index.js` exists and no source it is built from changed since. */
 export function isBundleFresh(): boolean {
   const bundle = statSync(WORKER_BUNDLE, { throwIfNoEntry: false });
-  if (!bundle || !statSync(BUILT_ASSET, { throwIfNoEntry: false })) return false;
-  if (!existsSync(join(dirname(WORKER_BUNDLE), CONSOLE_CHUNK_FILE))) return false;
+  if (!bundle) return false;
+  if (CHUNK_FILES.some((file) => !existsSync(join(dirname(WORKER_BUNDLE), file)))) return false;
   const newestSource = Math.max(...BUILD_INPUTS.map((p) => newestMtime(join(ROOT, p))));
   return bundle.mtimeMs >= newestSource;
 }
@@ -104,7 +106,7 @@ export async function bundle(
     const files = readdirSync(scratch);
     const entry = files.includes("index.js")
       ? "index.js"
-      : (files.find((f) => f.endsWith(".js") && f !== CONSOLE_CHUNK_FILE) ?? "index.js");
+      : (files.find((f) => f.endsWith(".js") && !CHUNK_FILES.includes(f)) ?? "index.js");
     for (const file of files) renameSync(join(scratch, file), join(outdir, file));
     const sizeLine = /Total Upload:[^\n]*/.exec(stdout)?.[0] ?? "";
     return { path: join(outdir, entry), sizeLine };

@@ -1,11 +1,12 @@
 import type { TestProject } from "vitest/node";
 import { writeConsoleChunk } from "../../scripts/console-chunk";
+import { writeDocsChunk } from "../../scripts/docs-assets";
 import { generateAdminKey, generateSigningKeySet } from "../../scripts/lib/dev-secrets";
 import { providerBindings } from "../../scripts/lib/provider-bindings";
 import { startFakeProviders } from "../fakes";
 
 /**
- * Runs in Node before the workerd test projects: builds the console's chunk, starts the fake OIDC/FCM/APNs servers on
+ * Runs in Node before the workerd test projects: builds the console's and the docs UI's chunks, starts the fake OIDC/FCM/APNs servers on
  * loopback (port 0, so parallel runs never collide) and hands their URLs and fresh secrets to
  * the Worker as bindings through `provide`/`inject`.
  */
@@ -13,6 +14,8 @@ export default async function setup(project: TestProject) {
   // The Worker loads the console from its own module, worker/console-chunk.js (a build artefact,
   // see worker/console-loader.ts): build it so /console works in the pool as in production.
   await writeConsoleChunk();
+  // Likewise the docs UI's chunk (worker/docs-ui-chunk.js, see worker/routes/docs.ts).
+  writeDocsChunk();
   const fakes = await startFakeProviders();
   // Each test file gets its own Durable Object storage, so each file's ApnsCredentials mints its
   // own provider token: to the one shared fake APNs that looks like many deployments re-minting
