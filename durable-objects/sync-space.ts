@@ -1,11 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { CountedSession, newerBookmark } from "../worker/db/counted-session";
+import { newerBookmark } from "../worker/db/counted-session";
 import {
   changedOrigins,
   pendingMutations,
   planGroup,
   syncPushOutcome,
-  takeGroup,
   withOwnedDevices,
   type GroupPlan,
 } from "../worker/sync/group";
@@ -13,7 +12,6 @@ import { planServerWrite } from "../worker/sync/plan";
 import { PURGE_INTERVAL_MS, tombstoneCutoff } from "../worker/sync/purge";
 import { commitGroup, purgeTombstones, type Committed } from "../worker/sync/queries/records";
 import { removeMember, upsertMember, userExists } from "../worker/sync/queries/spaces";
-import { logWriteFailure } from "../worker/sync/failures";
 import {
   fail,
   readSocketHeaders,
@@ -23,7 +21,6 @@ import {
   type RemoveOutcome,
   type ServerMutateOutcome,
   type ServerMutation,
-  type SyncFailure,
   type SyncPushOutcome,
 } from "../worker/sync/space-rpc";
 import {
@@ -35,12 +32,10 @@ import {
 import { SpaceCache } from "./sync-cache";
 import { SyncNotifier } from "./sync-notify";
 import { WriteCache } from "./sync-records";
+import { PushQueue, type QueuedPush } from "./sync-push-queue";
+import { withRetry } from "./sync-retry";
 import { SyncStore } from "./sync-store";
-
-interface QueuedPush {
-  req: PushRequest;
-  resolve: (outcome: SyncPushOutcome) => void;
-}
+import { SyncUnits } from "./sync-units";
 
 /**
  * One object per sync space: the single writer of the space's synced tables, so it alone hands
@@ -59,22 +54,18 @@ export class SyncSpace extends DurableObject<Env> {
   readonly #cache: SpaceCache;
   readonly #notify: SyncNotifier;
   readonly #writes: WriteCache;
-  /** The current unit of work's primary session (replaced by `#serial`; see the class comment). */
-  #d1: CountedSession;
-  /** A unit of work is running in `#d1` (its round trips are being counted for its pushes). */
-  #inUnit = false;
-  /** Writes run one at a time: awaiting D1 would otherwise let another request in between. */
-  #tail: Promise<unknown> = Promise.resolve();
-  readonly #pushQueue: QueuedPush[] = [];
-  #draining = false;
+  /** Writes one at a time, each in its own primary session (`#units.session`; see the class comment). */
+  readonly #units: SyncUnits;
+  readonly #pushes: PushQueue;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#d1 = new CountedSession(env.DB, "first-primary");
+    this.#units = new SyncUnits(env.DB);
+    this.#pushes = new PushQueue(this.#units, (group) => this.#commitPushes(group));
     this.#store = new SyncStore(ctx.storage.sql);
-    this.#cache = new SpaceCache(() => this.#d1, this.#store);
+    this.#cache = new SpaceCache(() => this.#units.session, this.#store);
     this.#notify = new SyncNotifier(ctx, env, this.#store, () => this.#cache.spaceId);
-    this.#writes = new WriteCache(() => this.#d1);
+    this.#writes = new WriteCache(() => this.#units.session);
     // Keep-alives are answered by the runtime, so a hibernating object is not woken for them.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     // After a restart the cached version may trail D1 (the object died after a commit and before
@@ -84,7 +75,7 @@ export class SyncSpace extends DurableObject<Env> {
     if (spaceId)
       ctx.blockConcurrencyWhile(async () => {
         await this.#cache.ready(spaceId).catch(() => undefined);
-        const seen = newerBookmark(this.#store.getMeta("bookmark"), this.#d1.getBookmark());
+        const seen = newerBookmark(this.#store.getMeta("bookmark"), this.#units.session.getBookmark());
         if (seen) this.#store.setMeta("bookmark", seen);
       });
   }
@@ -96,16 +87,14 @@ export class SyncSpace extends DurableObject<Env> {
    * planned one after the other in arrival order, exactly as if each ran alone, in one D1 batch.
    */
   async push(req: PushRequest): Promise<SyncPushOutcome> {
-    const done = new Promise<SyncPushOutcome>((resolve) => this.#pushQueue.push({ req, resolve }));
-    this.#drainSoon();
-    return done;
+    return this.#pushes.push(req);
   }
 
   /** Server-side writes (admin actions, jobs): versioned and poked like any push, no client. */
   async serverMutate(spaceId: string, mutations: ServerMutation[]): Promise<ServerMutateOutcome> {
-    return this.#serial(async () => {
+    return this.#units.serial(async () => {
       await this.#cache.ready(spaceId);
-      return this.#withRetry(async () => {
+      return withRetry({ cache: this.#cache, writes: this.#writes }, async () => {
         const records = await this.#writes.records(spaceId, mutations);
         const plan = planServerWrite(mutations, this.#cache.version, records);
         if (plan.writes.length) {
@@ -125,13 +114,13 @@ export class SyncSpace extends DurableObject<Env> {
     userId: string,
     role: Exclude<SpaceRole, "owner">,
   ): Promise<MemberOutcome> {
-    return this.#serial(async () => {
+    return this.#units.serial(async () => {
       await this.#cache.ready(spaceId);
       const actorRole = await this.#cache.role(actorUserId, spaceId);
       const refusal = memberChangeRefusal({ spaceId, actorRole, targetRole: this.#cache.memberRole(userId) });
       if (refusal) return refusal;
-      if (!(await userExists(this.#d1, userId))) return fail("not_found", "No such user");
-      await upsertMember(this.#d1, spaceId, userId, role);
+      if (!(await userExists(this.#units.session, userId))) return fail("not_found", "No such user");
+      await upsertMember(this.#units.session, spaceId, userId, role);
       this.#cache.memberChanged(userId, role);
       return { ok: true as const, userId, role };
     });
@@ -142,13 +131,13 @@ export class SyncSpace extends DurableObject<Env> {
    * Their sockets close at once (4003) and their devices stop getting background pushes.
    */
   async removeMember(spaceId: string, actorUserId: string, userId: string): Promise<RemoveOutcome> {
-    return this.#serial(async () => {
+    return this.#units.serial(async () => {
       await this.#cache.ready(spaceId);
       const actorRole = await this.#cache.role(actorUserId, spaceId);
       const targetRole = this.#cache.memberRole(userId);
       const refusal = memberRemovalRefusal({ actorUserId, userId, actorRole, targetRole });
       if (refusal) return refusal;
-      await removeMember(this.#d1, spaceId, userId);
+      await removeMember(this.#units.session, spaceId, userId);
       this.#cache.memberChanged(userId, null);
       this.#notify.disconnectUser(userId);
       return { ok: true as const };
@@ -157,9 +146,13 @@ export class SyncSpace extends DurableObject<Env> {
 
   /** Purges tombstones older than the retention period; returns how many. The alarm calls it daily. */
   async purgeTombstones(spaceId: string, now = Date.now()): Promise<number> {
-    return this.#serial(async () => {
+    return this.#units.serial(async () => {
       await this.#cache.ready(spaceId);
-      return purgeTombstones(this.#d1, spaceId, tombstoneCutoff(this.env.TOMBSTONE_RETENTION_DAYS, now));
+      return purgeTombstones(
+        this.#units.session,
+        spaceId,
+        tombstoneCutoff(this.env.TOMBSTONE_RETENTION_DAYS, now),
+      );
     });
   }
 
@@ -170,10 +163,10 @@ export class SyncSpace extends DurableObject<Env> {
     const upgrade = readSocketHeaders(request.headers);
     if (!upgrade) return new Response(null, { status: 400 });
     const { spaceId, owner } = upgrade;
-    this.#freshSession();
+    this.#units.fresh();
     await this.#cache.ready(spaceId);
     if (!(await this.#cache.role(owner.userId, spaceId))) return new Response(null, { status: 404 });
-    const bookmark = newerBookmark(this.#store.getMeta("bookmark"), this.#d1.getBookmark());
+    const bookmark = newerBookmark(this.#store.getMeta("bookmark"), this.#units.session.getBookmark());
     const res = this.#notify.accept(owner, this.#cache.version, bookmark);
     await this.#notify.schedule(); // the session check, now that a socket is open
     return res;
@@ -193,7 +186,7 @@ export class SyncSpace extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const spaceId = this.#cache.spaceId;
     if (!spaceId) return;
-    this.#freshSession();
+    this.#units.fresh();
     await this.#cache.ready(spaceId);
     const now = Date.now();
     await this.#notify.closeEndedSessions(now);
@@ -209,74 +202,11 @@ export class SyncSpace extends DurableObject<Env> {
   // ---- internals ---------------------------------------------------------------------------
 
   /**
-   * Work outside the queue (a socket's role check, the alarm) reads in a fresh primary session too,
-   * so it sees a space or membership written since the last unit — unless a unit is running, whose
-   * session is recent and whose counts would otherwise be split.
-   */
-  #freshSession(): void {
-    if (!this.#inUnit) this.#d1 = new CountedSession(this.env.DB, "first-primary");
-  }
-
-  /** Runs `work` after every earlier one, in a fresh primary session of its own. */
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    const unit = async () => {
-      this.#d1 = new CountedSession(this.env.DB, "first-primary");
-      this.#inUnit = true;
-      try {
-        return await work();
-      } finally {
-        this.#inUnit = false;
-      }
-    };
-    const run = this.#tail.then(unit, unit);
-    this.#tail = run.catch(() => undefined);
-    return run;
-  }
-
-  /**
-   * Runs a write; on any failure the caches may be stale (a lost D1 response may even hide a
-   * commit), so they are rebuilt from D1 and the write is planned again, once. The commit's
-   * compare-and-swap guards make the second attempt safe whatever the first did.
-   */
-  async #withRetry<T>(attempt: () => Promise<T | SyncFailure>): Promise<T | SyncFailure> {
-    for (let tries = 0; ; tries++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        logWriteFailure(this.#cache.spaceId, error);
-        this.#cache.invalidate();
-        this.#writes.invalidate();
-        const spaceId = this.#cache.spaceId;
-        if (tries >= 1 || !spaceId) return unavailable();
-        try {
-          await this.#cache.ready(spaceId);
-        } catch {
-          return unavailable();
-        }
-      }
-    }
-  }
-
-  #drainSoon(): void {
-    if (this.#draining) return;
-    this.#draining = true;
-    void this.#serial(async () => {
-      try {
-        await this.#drain();
-      } finally {
-        this.#draining = false;
-        if (this.#pushQueue.length) this.#drainSoon();
-      }
-    });
-  }
-
-  /**
-   * Takes the queued pushes (bounded), checks roles, commits them as one group. Every outcome
+   * Checks the roles of a group of queued pushes and commits them as one. Every outcome
    * carries the group's D1 work (one session: role checks, any reload, the commit) and its
    * commit's bookmark.
    */
-  async #drain(): Promise<void> {
-    const group = takeGroup(this.#pushQueue);
+  async #commitPushes(group: QueuedPush[]): Promise<void> {
     const admitted: QueuedPush[] = [];
     try {
       for (const item of group) {
@@ -286,8 +216,10 @@ export class SyncSpace extends DurableObject<Env> {
         else admitted.push(item);
       }
       if (!admitted.length) return;
-      const outcome = await this.#withRetry(() => this.#commitGroup(admitted.map((i) => i.req)));
-      const d1 = this.#d1.work(admitted.length);
+      const outcome = await withRetry({ cache: this.#cache, writes: this.#writes }, () =>
+        this.#commitGroup(admitted.map((i) => i.req)),
+      );
+      const d1 = this.#units.session.work(admitted.length);
       admitted.forEach((item, i) =>
         item.resolve({ ...(Array.isArray(outcome) ? (outcome[i] ?? unavailable()) : outcome), d1 }),
       );
@@ -324,7 +256,7 @@ export class SyncSpace extends DurableObject<Env> {
     if (!clients.length && !writes.length) return { owned: new Set(), devices: [], bookmark: null };
     const now = Date.now();
     const fromVersion = this.#cache.version;
-    const committed = await commitGroup(this.#d1, {
+    const committed = await commitGroup(this.#units.session, {
       spaceId,
       fromVersion,
       toVersion,
@@ -332,7 +264,7 @@ export class SyncSpace extends DurableObject<Env> {
       clients,
       now,
     });
-    const bookmark = this.#d1.getBookmark();
+    const bookmark = this.#units.session.getBookmark();
     this.afterD1Commit();
     this.#cache.committed(toVersion);
     this.#writes.committed(writes, clients);
