@@ -143,6 +143,47 @@ export interface TestChain {
  * the chain hangs off that existing root, so a restarted `npm run dev` still matches the
  * APPSTORE_ROOT_CERTS its `.dev.vars` holds.
  */
+/** Validity of a year either side of now unless given: the shape of each certificate of Apple's chain. */
+type Overrides = Partial<Pick<CertOptions, "notBefore" | "notAfter" | "markers">>;
+const validity = (now: number, o: Overrides) => ({
+  notBefore: o.notBefore ?? now - YEAR,
+  notAfter: o.notAfter ?? now + YEAR,
+});
+
+/** A root shaped like Apple Root CA - G3 (P-384, self-signed). */
+function issueRoot(now: number, o: Overrides = {}): Issued {
+  return issueCertificate({
+    subject: "Outpost Test Root CA - G3",
+    curve: "P-384",
+    ...validity(now, o),
+    ca: true,
+  });
+}
+
+/** An intermediate shaped like Apple's WWDR CA (P-384, Apple's intermediate OID unless `markers`). */
+function issueIntermediate(issuer: Issued, now: number, o: Overrides = {}): Issued {
+  return issueCertificate({
+    subject: "Outpost Test WWDR CA",
+    curve: "P-384",
+    issuer,
+    ...validity(now, o),
+    ca: true,
+    markers: o.markers ?? [APPLE_OIDS.intermediate],
+  });
+}
+
+/** A leaf shaped like Apple's receipt-signing certificate (P-256, Apple's leaf OID unless `markers`). */
+function issueLeaf(issuer: Issued, now: number, o: Overrides = {}): Issued {
+  return issueCertificate({
+    subject: "Outpost Test Receipt Signing",
+    curve: "P-256",
+    issuer,
+    ...validity(now, o),
+    ca: false,
+    markers: o.markers ?? [APPLE_OIDS.leaf],
+  });
+}
+
 export function createTestChain(existingRoot?: { certPem: string; keyPem: string }): TestChain {
   const now = Date.now();
   const root: Issued = existingRoot
@@ -151,31 +192,9 @@ export function createTestChain(existingRoot?: { certPem: string; keyPem: string
         der: fromPem(existingRoot.certPem),
         subject: "Outpost Test Root CA - G3",
       }
-    : issueCertificate({
-        subject: "Outpost Test Root CA - G3",
-        curve: "P-384",
-        notBefore: now - YEAR,
-        notAfter: now + 10 * YEAR,
-        ca: true,
-      });
-  const intermediate = issueCertificate({
-    subject: "Outpost Test WWDR CA",
-    curve: "P-384",
-    issuer: root,
-    notBefore: now - YEAR,
-    notAfter: now + 9 * YEAR,
-    ca: true,
-    markers: [APPLE_OIDS.intermediate],
-  });
-  const leaf = issueCertificate({
-    subject: "Outpost Test Receipt Signing",
-    curve: "P-256",
-    issuer: intermediate,
-    notBefore: now - YEAR,
-    notAfter: now + 2 * YEAR,
-    ca: false,
-    markers: [APPLE_OIDS.leaf],
-  });
+    : issueRoot(now, { notAfter: now + 10 * YEAR });
+  const intermediate = issueIntermediate(root, now, { notAfter: now + 9 * YEAR });
+  const leaf = issueLeaf(intermediate, now, { notAfter: now + 2 * YEAR });
   return { root, intermediate, leaf, rootPem: toPem(root.der) };
 }
 
@@ -217,88 +236,19 @@ export function signAppStoreJws(
   let { root, intermediate, leaf } = chain;
   const now = Date.now();
   if (forgery === "wrong-root") {
-    root = issueCertificate({
-      subject: "Outpost Test Root CA - G3",
-      curve: "P-384",
-      notBefore: now - YEAR,
-      notAfter: now + YEAR,
-      ca: true,
-    });
-    intermediate = issueCertificate({
-      subject: "Outpost Test WWDR CA",
-      curve: "P-384",
-      issuer: root,
-      notBefore: now - YEAR,
-      notAfter: now + YEAR,
-      ca: true,
-      markers: [APPLE_OIDS.intermediate],
-    });
-    leaf = issueCertificate({
-      subject: "Outpost Test Receipt Signing",
-      curve: "P-256",
-      issuer: intermediate,
-      notBefore: now - YEAR,
-      notAfter: now + YEAR,
-      ca: false,
-      markers: [APPLE_OIDS.leaf],
-    });
+    root = issueRoot(now);
+    intermediate = issueIntermediate(root, now);
+    leaf = issueLeaf(intermediate, now);
   } else if (forgery === "leaf-without-oid") {
-    leaf = issueCertificate({
-      subject: "Outpost Test Receipt Signing",
-      curve: "P-256",
-      issuer: intermediate,
-      notBefore: now - YEAR,
-      notAfter: now + YEAR,
-      ca: false,
-    });
+    leaf = issueLeaf(intermediate, now, { markers: [] });
   } else if (forgery === "intermediate-without-oid") {
-    intermediate = issueCertificate({
-      subject: "Outpost Test WWDR CA",
-      curve: "P-384",
-      issuer: root,
-      notBefore: now - YEAR,
-      notAfter: now + YEAR,
-      ca: true,
-    });
-    leaf = issueCertificate({
-      subject: "Outpost Test Receipt Signing",
-      curve: "P-256",
-      issuer: intermediate,
-      notBefore: now - YEAR,
-      notAfter: now + YEAR,
-      ca: false,
-      markers: [APPLE_OIDS.leaf],
-    });
+    intermediate = issueIntermediate(root, now, { markers: [] });
+    leaf = issueLeaf(intermediate, now);
   } else if (forgery === "expired-leaf") {
-    leaf = issueCertificate({
-      subject: "Outpost Test Receipt Signing",
-      curve: "P-256",
-      issuer: intermediate,
-      notBefore: now - 2 * YEAR,
-      notAfter: now - YEAR,
-      ca: false,
-      markers: [APPLE_OIDS.leaf],
-    });
+    leaf = issueLeaf(intermediate, now, { notBefore: now - 2 * YEAR, notAfter: now - YEAR });
   } else if (forgery === "leaf-not-signed-by-intermediate") {
     // Same names and OIDs, but signed by a look-alike intermediate's key.
-    const lookAlike = issueCertificate({
-      subject: "Outpost Test WWDR CA",
-      curve: "P-384",
-      issuer: root,
-      notBefore: now - YEAR,
-      notAfter: now + YEAR,
-      ca: true,
-      markers: [APPLE_OIDS.intermediate],
-    });
-    leaf = issueCertificate({
-      subject: "Outpost Test Receipt Signing",
-      curve: "P-256",
-      issuer: lookAlike,
-      notBefore: now - YEAR,
-      notAfter: now + YEAR,
-      ca: false,
-      markers: [APPLE_OIDS.leaf],
-    });
+    leaf = issueLeaf(issueIntermediate(root, now), now);
   }
   const x5c = [leaf, intermediate, root].map((c) => c.der.toString("base64"));
   if (forgery === "two-certs") x5c.pop();
